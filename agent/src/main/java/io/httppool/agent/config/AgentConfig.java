@@ -1,0 +1,141 @@
+package io.httppool.agent.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The agent's effective settings: immutable, parsed and validated once at start-up by {@link ConfigLoader}.
+ * Everything else in the agent reads settings from here, never from the environment.
+ */
+public final class AgentConfig {
+
+    private static volatile AgentConfig current = defaults();
+
+    private final Map<Setting, Object> values;
+    private final Map<Setting, String> sources;
+
+    AgentConfig(Map<Setting, Object> values, Map<Setting, String> sources) {
+        this.values = Collections.unmodifiableMap(new EnumMap<>(values));
+        this.sources = Collections.unmodifiableMap(new EnumMap<>(sources));
+    }
+
+    /** The configuration in force; defaults until the agent installed its own. */
+    public static AgentConfig current() {
+        return current;
+    }
+
+    public static void install(AgentConfig config) {
+        current = config;
+    }
+
+    public static AgentConfig defaults() {
+        return ConfigLoader.load(null, new java.util.Properties(), Map.of()).config();
+    }
+
+    public boolean poolEnabled() {
+        return (Boolean) values.get(Setting.POOL_ENABLED);
+    }
+
+    public int maxConnections() {
+        return (Integer) values.get(Setting.MAX_CONNECTIONS);
+    }
+
+    public int maxConnectionsPerRoute() {
+        Object perRoute = values.get(Setting.MAX_CONNECTIONS_PER_ROUTE);
+        return perRoute != null ? (Integer) perRoute : maxConnections();
+    }
+
+    public int maxKeepAliveConnections() {
+        return (Integer) values.get(Setting.MAX_KEEPALIVE_CONNECTIONS);
+    }
+
+    public Duration keepAliveExpiry() {
+        return duration(Setting.KEEPALIVE_EXPIRY);
+    }
+
+    public Duration connectTimeout() {
+        return duration(Setting.CONNECT_TIMEOUT);
+    }
+
+    public Duration readTimeout() {
+        return duration(Setting.READ_TIMEOUT);
+    }
+
+    public Duration writeTimeout() {
+        return duration(Setting.WRITE_TIMEOUT);
+    }
+
+    public Duration poolTimeout() {
+        return duration(Setting.POOL_TIMEOUT);
+    }
+
+    public Duration validateAfterInactivity() {
+        return duration(Setting.VALIDATE_AFTER_INACTIVITY);
+    }
+
+    public Duration healthInterval() {
+        return duration(Setting.HEALTH_INTERVAL);
+    }
+
+    public Duration leakThreshold() {
+        return duration(Setting.LEAK_THRESHOLD);
+    }
+
+    /** The status server's port, or -1 when no status server is wanted. */
+    public int statusPort() {
+        Object port = values.get(Setting.STATUS_PORT);
+        return port != null ? (Integer) port : -1;
+    }
+
+    public String statusHost() {
+        return (String) values.get(Setting.STATUS_HOST);
+    }
+
+    public String logLevel() {
+        return (String) values.get(Setting.LOG_LEVEL);
+    }
+
+    /** Where each value came from: "default", "environment", "system property" or "agent argument". */
+    public String sourceOf(Setting setting) {
+        return sources.getOrDefault(setting, "default");
+    }
+
+    /** One line for the start-up log: every setting with its value, marking those not left at default. */
+    public String describe() {
+        StringJoiner joiner = new StringJoiner(", ");
+        for (Setting setting : Setting.values()) {
+            Object value = values.get(setting);
+            String shown = value instanceof Duration ? seconds((Duration) value) : String.valueOf(value);
+            if (setting == Setting.MAX_CONNECTIONS_PER_ROUTE && value == null) {
+                shown = String.valueOf(maxConnectionsPerRoute());
+            }
+            if (setting == Setting.STATUS_PORT && value == null) {
+                shown = "off";
+            }
+            String source = sourceOf(setting);
+            joiner.add(setting.envName() + "=" + shown + ("default".equals(source) ? "" : " (" + source + ")"));
+        }
+        return joiner.toString();
+    }
+
+    /** The effective settings by variable name, as shown over JMX and /health. */
+    public Map<String, String> asMap() {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (Setting setting : Setting.values()) {
+            Object value = values.get(setting);
+            map.put(setting.envName(), value instanceof Duration ? seconds((Duration) value) : String.valueOf(value));
+        }
+        return map;
+    }
+
+    private Duration duration(Setting setting) {
+        return (Duration) values.get(setting);
+    }
+
+    static String seconds(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
+    }
+}

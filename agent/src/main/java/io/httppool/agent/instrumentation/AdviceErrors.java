@@ -1,0 +1,40 @@
+package io.httppool.agent.instrumentation;
+
+import io.httppool.agent.log.AgentLog;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where every exception thrown inside the agent's advice or helpers ends up. It is counted, logged once
+ * per kind, and never rethrown: the application then runs its own, unmodified code path.
+ */
+public final class AdviceErrors {
+
+    private static final AtomicLong SUPPRESSED = new AtomicLong();
+
+    private AdviceErrors() {
+    }
+
+    /** Called from the exception handler Byte Buddy inlines into every piece of advice. */
+    public static void record(Throwable error) {
+        record("advice", error);
+    }
+
+    public static void record(String where, Throwable error) {
+        try {
+            SUPPRESSED.incrementAndGet();
+            StackTraceElement[] stack = error.getStackTrace();
+            String origin = stack.length > 0 ? stack[0].toString() : "?";
+            AgentLog.warnOnce("error:" + where + ":" + error.getClass().getName() + ":" + origin,
+                    "Internal error in " + where + " (" + error
+                            + "); the application continues on its own code path. Later errors of this kind are counted, not logged.",
+                    error);
+        } catch (Throwable ignored) {
+            // Reporting must never be what breaks the application.
+        }
+    }
+
+    /** How many errors the agent swallowed since start-up; exposed over JMX and /metrics. */
+    public static long suppressedCount() {
+        return SUPPRESSED.get();
+    }
+}

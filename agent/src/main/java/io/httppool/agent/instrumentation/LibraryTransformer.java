@@ -1,0 +1,89 @@
+package io.httppool.agent.instrumentation;
+
+import io.httppool.agent.log.AgentLog;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Turns a {@link LibraryInstrumentation} into Byte Buddy transformations. For each class loader the
+ * library's version is checked and its helpers are injected before the first advice is woven in; a
+ * loader where either fails keeps the library untouched.
+ */
+public final class LibraryTransformer implements AgentBuilder.Transformer {
+
+    private static final Advice.ExceptionHandler RECORD_ERRORS = recordErrorsHandler();
+
+    private final LibraryInstrumentation library;
+    private final HelperInjector injector;
+    private final List<LibraryInstrumentation.Hook> hooks;
+    private final List<Advice> advice = new ArrayList<>();
+
+    private LibraryTransformer(LibraryInstrumentation library) {
+        this.library = library;
+        this.injector = new HelperInjector(library.libraryName(), library.helperClassNames());
+        this.hooks = library.hooks();
+        ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(LibraryTransformer.class.getClassLoader());
+        TypePool pool = TypePool.Default.of(locator);
+        for (LibraryInstrumentation.Hook hook : hooks) {
+            // Described from class files, never loaded: advice names library types our own loader may not see.
+            TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
+            advice.add(Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS));
+        }
+    }
+
+    public static AgentBuilder register(AgentBuilder agent, LibraryInstrumentation library) {
+        LibraryTransformer transformer = new LibraryTransformer(library);
+        // One rule for all the library's types: transform() weaves every hook whose type matches.
+        ElementMatcher.Junction<TypeDescription> anyHookedType = ElementMatchers.none();
+        for (LibraryInstrumentation.Hook hook : transformer.hooks) {
+            anyHookedType = anyHookedType.or(hook.type());
+        }
+        return agent.type(anyHookedType).transform(transformer);
+    }
+
+    @Override
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
+                                            JavaModule module, ProtectionDomain protectionDomain) {
+        String unsupported = library.unsupportedReason(loader);
+        if (unsupported != null) {
+            AgentLog.warnOnce("unsupported:" + library.libraryName() + "@" + System.identityHashCode(loader),
+                    library.libraryName() + " in " + loader + " is left alone (no pooling): " + unsupported, null);
+            return builder;
+        }
+        if (!injector.injectInto(loader)) {
+            return builder;
+        }
+        AgentLog.infoOnce("instrumenting:" + library.libraryName() + "@" + System.identityHashCode(loader),
+                "Pooling " + library.libraryName() + " " + library.versionIn(loader) + " in " + loader);
+        DynamicType.Builder<?> result = builder;
+        for (int i = 0; i < hooks.size(); i++) {
+            if (hooks.get(i).type().matches(type)) {
+                result = result.visit(advice.get(i).on(hooks.get(i).methods()));
+            }
+        }
+        return result;
+    }
+
+    /** Inlined into every piece of advice: hands a suppressed exception to {@link AdviceErrors#record(Throwable)}. */
+    private static Advice.ExceptionHandler recordErrorsHandler() {
+        try {
+            Method record = AdviceErrors.class.getMethod("record", Throwable.class);
+            return new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(record)));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.httppool.agent.pool;
+
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What makes two connection-level setups interchangeable: a value computed from every field of a
+ * connection-manager builder (or any other setup object).
+ *
+ * <p>Security rule: two setups are equal only when nothing could tell their connections apart. So
+ * <ul>
+ *   <li>plain values (numbers, strings, enums, timeouts) compare by value;</li>
+ *   <li>objects whose every field is final (configs, lambdas such as {@code route -> config}, strategy
+ *       objects) compare class and fields, recursively;</li>
+ *   <li>anything mutable, anything from the JDK ({@code SSLContext}, trust managers, socket factories)
+ *       and anything too deep compares by identity: a different trust store instance is a different setup,
+ *       even when it might hold the same certificates.</li>
+ * </ul>
+ * Identity parts hold their object strongly; the number of distinct setups per pool registry is bounded.
+ */
+public final class SetupFingerprint {
+
+    private static final int MAX_DEPTH = 6;
+    private static final int MAX_NODES = 256;
+    private static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    private static final ClassValue<Field[]> INSTANCE_FIELDS = new ClassValue<>() {
+        @Override
+        protected Field[] computeValue(Class<?> type) {
+            List<Field> fields = new ArrayList<>();
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    if (!Modifier.isStatic(field.getModifiers())) {
+                        fields.add(field);
+                    }
+                }
+            }
+            Field[] array = fields.toArray(new Field[0]);
+            try {
+                AccessibleObject.setAccessible(array, true);
+            } catch (RuntimeException notOpen) {
+                return null; // a class of a named module that is not open to us: compare by identity
+            }
+            return array;
+        }
+    };
+
+    private static final ClassValue<Boolean> ALL_FINAL = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            Field[] fields = INSTANCE_FIELDS.get(type);
+            if (fields == null) {
+                return false;
+            }
+            for (Field field : fields) {
+                if (!Modifier.isFinal(field.getModifiers())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    };
+
+    private final Object value;
+    private final int hash;
+    private final boolean hasIdentityParts;
+
+    private SetupFingerprint(Object value, boolean hasIdentityParts) {
+        this.value = value;
+        this.hash = value.hashCode();
+        this.hasIdentityParts = hasIdentityParts;
+    }
+
+    /** Fingerprints every instance field of {@code setup}, including its class. */
+    public static SetupFingerprint of(Object setup) {
+        Walker walker = new Walker();
+        Field[] fields = INSTANCE_FIELDS.get(setup.getClass());
+        if (fields == null) {
+            return new SetupFingerprint(new Identity(setup), true);
+        }
+        Object[] parts = new Object[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            parts[i] = walker.snapshot(read(fields[i], setup), 1);
+        }
+        return new SetupFingerprint(new ValueObject(setup.getClass(), parts), walker.identityParts > 0);
+    }
+
+    /** True when some part is compared by identity (an object the application made, such as an SSLContext). */
+    public boolean hasIdentityParts() {
+        return hasIdentityParts;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SetupFingerprint
+                && ((SetupFingerprint) other).hash == hash
+                && ((SetupFingerprint) other).value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+
+    private static Object read(Field field, Object owner) {
+        try {
+            return field.get(owner);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read " + field, e);
+        }
+    }
+
+    private static final class Walker {
+        int nodes;
+        int identityParts;
+
+        Object snapshot(Object value, int depth) {
+            if (value == null) {
+                return NULL;
+            }
+            if (++nodes > MAX_NODES) {
+                return identity(value);
+            }
+            if (isPlainValue(value)) {
+                return value;
+            }
+            Class<?> type = value.getClass();
+            if (type.isArray()) {
+                int length = Array.getLength(value);
+                Object[] parts = new Object[length];
+                for (int i = 0; i < length; i++) {
+                    parts[i] = snapshot(Array.get(value, i), depth + 1);
+                }
+                return new ValueObject(type, parts);
+            }
+            if (isJdkType(type) || depth > MAX_DEPTH || !ALL_FINAL.get(type)) {
+                return identity(value);
+            }
+            Field[] fields = INSTANCE_FIELDS.get(type);
+            Object[] parts = new Object[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                parts[i] = snapshot(read(fields[i], value), depth + 1);
+            }
+            return new ValueObject(type, parts);
+        }
+
+        private Object identity(Object value) {
+            identityParts++;
+            return new Identity(value);
+        }
+
+        private static boolean isPlainValue(Object value) {
+            return value instanceof String || value instanceof Number || value instanceof Boolean
+                    || value instanceof Character || value instanceof Enum || value instanceof Class
+                    || value instanceof InetAddress || value instanceof InetSocketAddress
+                    || value instanceof Proxy || value instanceof URI;
+        }
+
+        private static boolean isJdkType(Class<?> type) {
+            String name = type.getName();
+            return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                    || name.startsWith("sun.") || name.startsWith("com.sun.");
+        }
+    }
+
+    /** A class and the snapshots of its fields (or an array's elements). */
+    private static final class ValueObject {
+        private final Class<?> type;
+        private final Object[] parts;
+        private final int hash;
+
+        ValueObject(Class<?> type, Object[] parts) {
+            this.type = type;
+            this.parts = parts;
+            this.hash = 31 * type.hashCode() + Arrays.hashCode(parts);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof ValueObject)) {
+                return false;
+            }
+            ValueObject that = (ValueObject) other;
+            return hash == that.hash && type == that.type && Arrays.equals(parts, that.parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return type.getSimpleName() + Arrays.toString(parts);
+        }
+    }
+
+    /** Equal only to itself: for objects whose behaviour their fields cannot vouch for. */
+    private static final class Identity {
+        private final Object target;
+
+        Identity(Object target) {
+            this.target = target;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Identity && ((Identity) other).target == target;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(target);
+        }
+
+        @Override
+        public String toString() {
+            return target.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(target));
+        }
+    }
+}
