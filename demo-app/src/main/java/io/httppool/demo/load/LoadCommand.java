@@ -1,0 +1,43 @@
+package io.httppool.demo.load;
+
+import io.httppool.demo.common.Args;
+import io.httppool.demo.common.ParentWatch;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code load --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 8] [--warmup 2]
+ * [--sessions 1000] [--stats-url URL] [--result FILE]}.
+ */
+public final class LoadCommand {
+
+    private LoadCommand() {
+    }
+
+    public static void run(Args args) throws Exception {
+        URI target = URI.create(args.required("url"));
+        int concurrency = args.integer("concurrency", 16, 1, 1024);
+        int seconds = args.integer("seconds", 8, 1, 3600);
+        int warmup = args.integer("warmup", 2, 0, 600);
+        int sessions = args.integer("sessions", 1000, 1, 10_000_000);
+        String statsUrl = args.string("stats-url", null);
+        String resultFile = args.string("result", null);
+        boolean exitWithParent = args.flag("exit-with-parent");
+        args.rejectUnknown();
+        if (exitWithParent) {
+            ParentWatch.exitWhenStdinCloses();
+        }
+
+        System.out.printf("load: %d clients against %s, warm-up %d s, measuring %d s%n", concurrency, target, warmup, seconds);
+        LoadResult result = new LoadDriver(new LoadDriver.Settings(
+                target, concurrency, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), sessions, statsUrl)).run();
+        System.out.println("load: " + result.summary());
+        if (!result.proxyDelta().isEmpty()) {
+            System.out.println("load: proxy counters over the window: " + result.proxyDelta());
+        }
+        if (resultFile != null) {
+            result.write(Path.of(resultFile));
+        }
+    }
+}

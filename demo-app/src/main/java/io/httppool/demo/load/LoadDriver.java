@@ -1,0 +1,190 @@
+package io.httppool.demo.load;
+
+import io.httppool.demo.common.Counters;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.HdrHistogram.Histogram;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * A closed-loop load generator: {@code concurrency} threads, each sending its next request as soon
+ * as the previous one has answered, first for a warm-up (JIT, connection set-up) that is not
+ * recorded, then for the measured window.
+ *
+ * <p>All threads share one pooled keep-alive client, so the driver itself opens only
+ * {@code concurrency} connections to the proxy and its cost stays the same in every run: what
+ * changes between runs is only what happens behind the proxy.
+ */
+public final class LoadDriver {
+
+    /**
+     * @param target   the proxy's base URI; requests go to {@code /sessions/{id}/state}
+     * @param sessions how many distinct session ids the requests spread over
+     * @param statsUrl the proxy's {@code /admin/stats}, read at both ends of the window; may be null
+     */
+    public record Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl) {
+    }
+
+    private static final int WARMUP = 0;
+    private static final int MEASURE = 1;
+    private static final int STOP = 2;
+
+    /** Highest latency the histograms hold: well above the request timeout. */
+    private static final long MAX_MICROS = Duration.ofMinutes(2).toNanos() / 1000;
+
+    private final Settings settings;
+    private volatile int phase = WARMUP;
+
+    public LoadDriver(Settings settings) {
+        this.settings = settings;
+    }
+
+    public LoadResult run() throws IOException, InterruptedException {
+        try (CloseableHttpClient client = sharedClient(settings.concurrency())) {
+            List<Worker> workers = new ArrayList<>();
+            for (int i = 0; i < settings.concurrency(); i++) {
+                Worker worker = new Worker(client, i);
+                workers.add(worker);
+                worker.thread.start();
+            }
+            Thread.sleep(settings.warmup().toMillis());
+
+            Map<String, Long> statsBefore = readStats();
+            long start = System.nanoTime();
+            phase = MEASURE;
+            Thread.sleep(settings.window().toMillis());
+            phase = STOP;
+            long end = System.nanoTime();
+            Map<String, Long> statsAfter = readStats();
+
+            for (Worker worker : workers) {
+                // An in-flight request ends within the client's response timeout.
+                worker.thread.join(Duration.ofSeconds(35).toMillis());
+            }
+            return summarize(workers, (end - start) / 1e9, Counters.delta(statsBefore, statsAfter));
+        }
+    }
+
+    private Map<String, Long> readStats() throws IOException {
+        return settings.statsUrl() == null ? Map.of() : Counters.fetch(settings.statsUrl());
+    }
+
+    private static CloseableHttpClient sharedClient(int concurrency) {
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(concurrency)
+                        .setMaxConnPerRoute(concurrency)
+                        .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofSeconds(5))
+                                .setSocketTimeout(Timeout.ofSeconds(30))
+                                .build())
+                        .build())
+                // A retried request would hide an error and count twice in the latency.
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableRedirectHandling()
+                .build();
+    }
+
+    private LoadResult summarize(List<Worker> workers, double windowSeconds, Map<String, Long> proxyDelta) {
+        Histogram all = new Histogram(MAX_MICROS, 3);
+        long requests = 0;
+        long errors = 0;
+        long warmupRequests = 0;
+        long warmupErrors = 0;
+        for (Worker w : workers) {
+            all.add(w.latencies);
+            requests += w.requests;
+            errors += w.errors;
+            warmupRequests += w.warmupRequests;
+            warmupErrors += w.warmupErrors;
+        }
+        boolean any = all.getTotalCount() > 0;
+        return new LoadResult(requests, errors, warmupRequests, warmupErrors, windowSeconds,
+                any ? all.getValueAtPercentile(50) / 1000.0 : 0,
+                any ? all.getValueAtPercentile(90) / 1000.0 : 0,
+                any ? all.getValueAtPercentile(99) / 1000.0 : 0,
+                any ? all.getMaxValue() / 1000.0 : 0,
+                any ? all.getMean() / 1000.0 : 0,
+                proxyDelta);
+    }
+
+    /** One closed-loop client. Its fields are read by the driver only after the thread ended. */
+    private final class Worker implements Runnable {
+        final Thread thread;
+        final CloseableHttpClient client;
+        final Histogram latencies = new Histogram(MAX_MICROS, 3);
+        long requests;
+        long errors;
+        long warmupRequests;
+        long warmupErrors;
+
+        Worker(CloseableHttpClient client, int index) {
+            this.client = client;
+            this.thread = new Thread(this, "load-" + index);
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            String base = settings.target().toString().replaceAll("/+$", "") + "/sessions/";
+            while (phase != STOP) {
+                String url = base + ThreadLocalRandom.current().nextInt(1, settings.sessions() + 1) + "/state";
+                long start = System.nanoTime();
+                boolean ok = send(url);
+                long micros = (System.nanoTime() - start) / 1000;
+                // Attributed to the phase in which the answer arrived.
+                int now = phase;
+                if (now == MEASURE) {
+                    if (ok) {
+                        requests++;
+                        latencies.recordValue(Math.min(micros, MAX_MICROS));
+                    } else {
+                        errors++;
+                    }
+                } else if (now == WARMUP) {
+                    warmupRequests++;
+                    if (!ok) {
+                        warmupErrors++;
+                    }
+                }
+            }
+        }
+
+        private boolean send(String url) {
+            try {
+                int status = client.execute(new HttpGet(url), response -> {
+                    EntityUtils.consume(response.getEntity());
+                    return response.getCode();
+                });
+                return status == 200;
+            } catch (IOException | RuntimeException e) {
+                pauseAfterError();
+                return false;
+            }
+        }
+
+        /** Keeps a dead proxy from turning the driver into a busy loop of connection errors. */
+        private void pauseAfterError() {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                phase = STOP;
+            }
+        }
+    }
+}
