@@ -1,0 +1,66 @@
+package io.httppool.demo;
+
+import io.httppool.demo.backend.BackendCommand;
+import io.httppool.demo.common.Args;
+import io.httppool.demo.common.DemoJar;
+import io.httppool.demo.compare.CompareCommand;
+import io.httppool.demo.load.LoadCommand;
+import io.httppool.demo.proxy.ProxyCommand;
+import io.httppool.demo.startup.StartupCommand;
+import java.util.Arrays;
+
+/** {@code java -jar demo-app.jar <command> [options]}. */
+public final class Main {
+
+    private static final String USAGE = """
+            usage: java -jar demo-app/target/demo-app.jar <command> [options]
+
+              compare  [--seconds 8] [--warmup 2] [--concurrency 16] [--out demo-results]
+                       [--agent-jar PATH] [--schemes http,https] [--runs before,after,reference,toggled-off]
+                       Runs every variant of the proxy against the backend, each in its own JVM,
+                       prints a table and writes OUT/report.json and OUT/report.html.
+
+              backend  [--http-port 0] [--https-port 0] [--admin-port 0] [--tls-dir DIR]
+                       The upstream session backend (HTTP and HTTPS, self-signed certificate).
+              proxy    --upstream http(s)://127.0.0.1:PORT [--mode naive|pooled] [--port 0] [--threads 32]
+                       The session proxy; naive = a new HttpClient per request, pooled = the hand fix.
+              load     --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 8] [--warmup 2]
+                       [--stats-url URL] [--result FILE]
+                       Closed-loop load against the proxy.
+              startup  [--runs 15] [--agent-jar PATH]
+                       The agent's start-up cost on a hello-world JVM (median difference).
+
+            The agent jar defaults to ../../agent/target/http-pool-agent.jar relative to the demo jar.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help") || argv[0].equals("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        String command = argv[0];
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            Args args = Args.parse(rest);
+            switch (command) {
+                case "compare" -> CompareCommand.run(args);
+                case "backend" -> BackendCommand.run(args);
+                case "proxy" -> ProxyCommand.run(args);
+                case "load" -> LoadCommand.run(args);
+                case "startup" -> StartupCommand.run(args);
+                default -> throw new Args.UsageException("unknown command '" + command + "'");
+            }
+        } catch (Args.UsageException | DemoJar.MissingAgentJarException e) {
+            System.err.println("demo-app " + command + ": " + e.getMessage());
+            System.err.println("run `java -jar demo-app.jar help` for the commands and options");
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("demo-app " + command + " failed: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.httppool.demo.compare;
+
+import io.httppool.demo.common.Args;
+import io.httppool.demo.common.DemoJar;
+import io.httppool.demo.report.HtmlReportWriter;
+import io.httppool.demo.report.JsonReportWriter;
+import io.httppool.demo.report.ReportContext;
+import io.httppool.demo.report.RunResult;
+import io.httppool.demo.report.TargetCheck;
+import io.httppool.demo.report.TextTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code compare [--seconds 8] [--warmup 2] [--concurrency 16] [--out demo-results] [--agent-jar PATH]
+ * [--schemes http,https] [--runs before,after,reference,toggled-off]}: every run, then the table
+ * and the two report files.
+ */
+public final class CompareCommand {
+
+    private CompareCommand() {
+    }
+
+    public static void run(Args args) throws Exception {
+        CompareSettings settings = new CompareSettings(
+                args.integer("seconds", 8, 1, 3600),
+                args.integer("warmup", 2, 0, 600),
+                args.integer("concurrency", 16, 1, 512),
+                Path.of(args.string("out", "demo-results")).toAbsolutePath().normalize(),
+                args.string("agent-jar", null),
+                schemes(args.string("schemes", "http,https")),
+                variants(args.string("runs", "before,after,reference,toggled-off")));
+        args.rejectUnknown();
+
+        Path agentJar = settings.needsAgent() ? DemoJar.agentJar(settings.agentJarOverride()) : null;
+        Files.createDirectories(settings.out());
+        int total = settings.schemes().size() * settings.variants().size();
+        Progress progress = Progress.forConsole(total);
+        progress.message(String.format(Locale.ROOT,
+                "compare: %d runs x (%d s warm-up + %d s measured), %d concurrent clients, agent %s; about %d s in all",
+                total, settings.warmup(), settings.seconds(), settings.concurrency(),
+                agentJar == null ? "not needed" : agentJar, total * (settings.warmup() + settings.seconds() + 2) + 3));
+
+        List<RunResult> results = new ArrayList<>();
+        try (BackendProcess backend = BackendProcess.start(settings.out())) {
+            RunExecutor executor = new RunExecutor(settings, backend, agentJar, progress);
+            int index = 0;
+            for (String scheme : settings.schemes()) {
+                for (Variant variant : settings.variants()) {
+                    results.add(executor.run(++index, scheme, variant));
+                }
+            }
+        }
+
+        List<TargetCheck.Target> targets = TargetCheck.evaluate(results, settings.concurrency());
+        ReportContext context = new ReportContext(Instant.now(), settings.concurrency(), settings.seconds(), settings.warmup(),
+                agentJar == null ? "" : agentJar.toString(), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        Path json = settings.out().resolve("report.json");
+        Path html = settings.out().resolve("report.html");
+        Files.writeString(json, JsonReportWriter.write(context, results, targets), StandardCharsets.UTF_8);
+        Files.writeString(html, HtmlReportWriter.write(context, results, targets), StandardCharsets.UTF_8);
+
+        System.out.println();
+        System.out.print(TextTable.render(results, targets));
+        System.out.println();
+        System.out.println("report: " + json);
+        System.out.println("        " + html);
+        System.out.println("logs:   " + settings.out().resolve("logs"));
+    }
+
+    private static List<String> schemes(String value) {
+        List<String> schemes = new ArrayList<>();
+        for (String s : value.split(",")) {
+            String scheme = s.trim().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new Args.UsageException("--schemes takes http and/or https, not '" + s + "'");
+            }
+            schemes.add(scheme);
+        }
+        return schemes;
+    }
+
+    private static List<Variant> variants(String value) {
+        try {
+            return Arrays.stream(value.split(",")).map(Variant::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--runs: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.httppool.demo.compare;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The options of one {@code compare}. */
+record CompareSettings(int seconds, int warmup, int concurrency, Path out, String agentJarOverride,
+                       List<String> schemes, List<Variant> variants) {
+
+    boolean needsAgent() {
+        return variants.stream().anyMatch(v -> v.agent);
+    }
+
+    /**
+     * One proxy worker per client plus headroom: a worker is held for a whole upstream call, and
+     * fewer workers than clients would queue requests inside the proxy and blur the comparison.
+     */
+    int proxyThreads() {
+        return Math.max(32, concurrency * 2);
+    }
+}

@@ -1,0 +1,80 @@
+package io.httppool.demo.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The targets of issue 4 that one {@code compare} can check, computed from its runs.
+ *
+ * <p>Benchmark targets, not test assertions: a report shows met or missed, and the reason for a
+ * miss belongs in the README. The start-up and per-request overhead targets need the JMH
+ * benchmark and the {@code startup} command and are not part of this list.
+ */
+public final class TargetCheck {
+
+    /**
+     * @param measured  the ratio or count measured, NaN when a run is missing or a divisor is zero
+     * @param atLeast   true when the target is a lower bound
+     */
+    public record Target(String scheme, String label, String formula, double measured, double threshold, boolean atLeast) {
+
+        /** Empty when it cannot be computed. */
+        public Optional<Boolean> met() {
+            if (Double.isNaN(measured) || Double.isInfinite(measured)) {
+                return Optional.empty();
+            }
+            return Optional.of(atLeast ? measured >= threshold : measured <= threshold);
+        }
+
+        public String thresholdText() {
+            return (atLeast ? ">= " : "<= ") + trim(threshold);
+        }
+
+        private static String trim(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+
+    private TargetCheck() {
+    }
+
+    public static List<Target> evaluate(List<RunResult> runs, int concurrency) {
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("https", "throughput after / before", "after.rps / before.rps",
+                ratio(find(runs, "after", "https"), find(runs, "before", "https"), Metric.RPS), 10, true));
+        targets.add(new Target("https", "throughput after / reference", "after.rps / reference.rps",
+                ratio(find(runs, "after", "https"), find(runs, "reference", "https"), Metric.RPS), 0.95, true));
+        targets.add(new Target("https", "TLS handshakes in the after run", "after.tls_handshakes <= concurrency + 5",
+                find(runs, "after", "https").map(r -> (double) r.tlsHandshakes()).orElse(Double.NaN), concurrency + 5, false));
+        targets.add(new Target("https", "allocation per request after / before", "after.alloc / before.alloc",
+                ratio(find(runs, "after", "https"), find(runs, "before", "https"), Metric.ALLOC), 0.2, false));
+        targets.add(new Target("https", "p99 latency after / reference", "after.p99 / reference.p99",
+                ratio(find(runs, "after", "https"), find(runs, "reference", "https"), Metric.P99), 1.1, false));
+        targets.add(new Target("http", "throughput after / before", "after.rps / before.rps",
+                ratio(find(runs, "after", "http"), find(runs, "before", "http"), Metric.RPS), 3, true));
+        return targets;
+    }
+
+    private enum Metric { RPS, ALLOC, P99 }
+
+    private static double ratio(Optional<RunResult> a, Optional<RunResult> b, Metric metric) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return Double.NaN;
+        }
+        double divisor = value(b.get(), metric);
+        return divisor == 0 ? Double.NaN : value(a.get(), metric) / divisor;
+    }
+
+    private static double value(RunResult r, Metric metric) {
+        return switch (metric) {
+            case RPS -> r.requestsPerSecond();
+            case ALLOC -> r.allocatedBytesPerRequest();
+            case P99 -> r.p99Millis();
+        };
+    }
+
+    static Optional<RunResult> find(List<RunResult> runs, String name, String scheme) {
+        return runs.stream().filter(r -> r.name().equals(name) && r.scheme().equals(scheme)).findFirst();
+    }
+}

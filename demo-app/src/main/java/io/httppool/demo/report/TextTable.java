@@ -1,0 +1,98 @@
+package io.httppool.demo.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The console view of a comparison: one row per run, HTTP runs first, then the targets. */
+public final class TextTable {
+
+    static final String[] HEADERS = {
+        "scheme", "run", "agent", "req/s", "p50 ms", "p99 ms", "errors",
+        "upstream conns", "TLS handshakes", "alloc KB/req", "CPU ms/req"
+    };
+
+    private TextTable() {
+    }
+
+    public static String render(List<RunResult> runs, List<TargetCheck.Target> targets) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADERS);
+        String previousScheme = null;
+        for (RunResult r : runs) {
+            if (previousScheme != null && !previousScheme.equals(r.scheme())) {
+                rows.add(null); // a rule between the schemes
+            }
+            previousScheme = r.scheme();
+            rows.add(new String[] {
+                r.scheme(), r.name(), r.agentAttached() ? "yes" : "no",
+                Numbers.rps(r.requestsPerSecond()), Numbers.millis(r.p50Millis()), Numbers.millis(r.p99Millis()),
+                Numbers.count(r.errors()), Numbers.count(r.upstreamConnections()), Numbers.count(r.tlsHandshakes()),
+                Numbers.kilobytes(r.allocatedBytesPerRequest()), Numbers.cpuMillis(r.cpuMillisPerRequest())
+            });
+        }
+        StringBuilder out = new StringBuilder();
+        appendAligned(out, rows, true);
+        if (!targets.isEmpty()) {
+            out.append('\n').append("Targets (issue 4):\n");
+            List<String[]> targetRows = new ArrayList<>();
+            for (TargetCheck.Target t : targets) {
+                targetRows.add(new String[] {
+                    "  " + t.scheme(), t.label(), Numbers.measured(t), t.thresholdText(), Numbers.verdict(t)
+                });
+            }
+            appendAligned(out, targetRows, false);
+        }
+        return out.toString();
+    }
+
+    /** Text left-aligned, numbers right-aligned; a null row is a horizontal rule. */
+    private static void appendAligned(StringBuilder out, List<String[]> rows, boolean firstIsHeader) {
+        int columns = 0;
+        for (String[] row : rows) {
+            if (row != null) {
+                columns = Math.max(columns, row.length);
+            }
+        }
+        int[] widths = new int[columns];
+        for (String[] row : rows) {
+            if (row != null) {
+                for (int c = 0; c < row.length; c++) {
+                    widths[c] = Math.max(widths[c], row[c].length());
+                }
+            }
+        }
+        boolean[] numericColumn = new boolean[columns];
+        for (int r = firstIsHeader ? 1 : 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            for (int c = 0; row != null && c < row.length; c++) {
+                numericColumn[c] |= isNumber(row[c]);
+            }
+        }
+        int total = 0;
+        for (int w : widths) {
+            total += w + 2;
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            if (row == null) {
+                out.append("-".repeat(Math.max(0, total - 2))).append('\n');
+                continue;
+            }
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < row.length; c++) {
+                String cell = row[c];
+                boolean numeric = firstIsHeader && r == 0 ? numericColumn[c] : isNumber(cell);
+                String pad = " ".repeat(widths[c] - cell.length());
+                line.append(numeric ? pad + cell : cell + pad);
+                if (c < row.length - 1) {
+                    line.append("  ");
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    private static boolean isNumber(String cell) {
+        return !cell.isEmpty() && (Character.isDigit(cell.charAt(0)) || cell.equals("n/a"));
+    }
+}
