@@ -1,0 +1,84 @@
+package io.httppool.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.httppool.it.apps.LoadApp;
+import io.httppool.it.harness.AgentLog;
+import io.httppool.it.harness.JvmRunner;
+import io.httppool.it.harness.RunResult;
+import io.httppool.it.harness.Upstream;
+
+/**
+ * Issue 2, point 2 / test 5: the application's close() never closes or disturbs the shared pool,
+ * also when 64 threads create and close clients at once (every 4th of their clients also makes a
+ * request before closing) while 16 threads make 1,000 requests: no failure anywhere, and the
+ * upstream sees a bounded number of connections (at most one per busy thread plus a few), where
+ * without the agent it sees one per request.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CloseStormIT {
+
+    static final int REQUESTS = 1000;
+    static final int THREADS = 16;
+    static final int STORM = 64;
+    static final int ALLOWED = THREADS + STORM + 5;
+
+    private static Upstream upstream;
+
+    @BeforeAll
+    static void start() {
+        upstream = Upstream.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.close();
+    }
+
+    private RunResult storm(boolean agent, String habit, String base) {
+        upstream.reset();
+        return JvmRunner.app(LoadApp.class).agent(agent).name("storm-" + habit)
+                .args("modes=" + habit, "bases=" + base, "paths=/ok", "requests=" + REQUESTS,
+                        "threads=" + THREADS, "storm=" + STORM)
+                .run();
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"default,http", "custom,http", "pooling,https", "minimal,https"})
+    void closingClientsNeverDisturbsTheSharedPool(String habit, String scheme) {
+        String base = "https".equals(scheme) ? upstream.https() : upstream.http();
+        RunResult r = storm(true, habit, base);
+        RunResult.Summary s = r.summary();
+        int connections = upstream.counterFor(base).accepted();
+        AgentLog.assertPoolingOn(r);
+        assertEquals(REQUESTS, s.successes(), r.describe());
+        assertEquals(0, s.getInt("stormFailures"), "requests of the storm's clients failed\n" + r.describe());
+        assertTrue(s.getInt("stormClients") >= STORM, "the storm built too few clients\n" + r.describe());
+        assertTrue(connections <= ALLOWED, connections + " connections for " + REQUESTS + " requests + "
+                + s.get("stormClients") + " storm clients (allowed " + ALLOWED + ")\n" + r.describe());
+        System.out.printf("storm %s %s: %s storm clients, %d connections, %d ms%n",
+                habit, scheme, s.get("stormClients"), connections, r.elapsedMs);
+    }
+
+    @Test
+    void withoutTheAgentTheStormAlsoSucceedsOnAConnectionPerRequest() {
+        RunResult r = storm(false, "default", upstream.http());
+        RunResult.Summary s = r.summary();
+        int connections = upstream.httpCounter().accepted();
+        assertEquals(REQUESTS, s.successes(), r.describe());
+        assertEquals(0, s.getInt("stormFailures"), r.describe());
+        assertTrue(connections >= REQUESTS, connections + " connections\n" + r.describe());
+        System.out.printf("storm baseline: %s storm clients, %d connections, %d ms%n",
+                s.get("stormClients"), connections, r.elapsedMs);
+    }
+}

@@ -1,0 +1,226 @@
+package io.httppool.it.apps;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+
+/**
+ * A per-request-client application driven by {@code key=value} arguments; prints one
+ * machine-readable {@code RESULT} line per (base URL, mode).
+ *
+ * <pre>
+ * modes=default,custom     habits to run, one after the other (see {@link Habits}), against
+ * bases=http://127.0.0.1:1,https://127.0.0.1:2   each of these bases
+ * runs=default@http://..,custom@https://..      or: explicit (habit, base) pairs, in order
+ * paths=/ok,POST:/echo     request i goes to paths[i % n] (a POST: prefix overrides method)
+ * method=GET|POST          body=text (POST body is text + "-" + i)
+ * requests=2000 threads=16
+ * storm=64                 extra threads that create and close clients in a loop meanwhile
+ *                          (every 4th of their clients also makes a GET to paths[0])
+ * shared=true              harness self-check: one client for all requests (what pooling achieves)
+ * response-timeout-ms=..., socket-timeout-ms=...   app-level timeouts, see {@link Habits}
+ * dump=dir                 also writes every outcome line to dir/mode_scheme_port.txt (for diffs)
+ * </pre>
+ *
+ * RESULT fields: mode, base, requests, successes, failures, failureTypes (class:count,...),
+ * statuses (code:count,...), digest (SHA-256 over "index status body" of every request, or the
+ * exception class for failures), stormClients, stormFailures, elapsedMs.
+ */
+public final class LoadApp {
+
+    private static String dumpDir;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = Exchange.options(args);
+        List<String[]> runs = new ArrayList<>();
+        if (o.containsKey("runs")) {
+            for (String run : o.get("runs").split(",")) {
+                int at = run.indexOf('@');
+                runs.add(new String[] {run.substring(0, at), run.substring(at + 1)});
+            }
+        } else {
+            for (String base : require(o, "bases").split(",")) {
+                for (String mode : o.getOrDefault("modes", "default").split(",")) {
+                    runs.add(new String[] {mode, base});
+                }
+            }
+        }
+        runs.forEach(r -> Habits.check(r[0]));
+        String[] paths = o.getOrDefault("paths", "/ok").split(",");
+        String method = o.getOrDefault("method", "GET");
+        String body = o.getOrDefault("body", "payload");
+        int requests = Integer.parseInt(o.getOrDefault("requests", "100"));
+        int threads = Integer.parseInt(o.getOrDefault("threads", "4"));
+        int storm = Integer.parseInt(o.getOrDefault("storm", "0"));
+        boolean shared = Boolean.parseBoolean(o.getOrDefault("shared", "false"));
+        Habits habits = new Habits(o);
+        dumpDir = o.get("dump");
+
+        for (String[] r : runs) {
+            run(habits, r[0], r[1], paths, method, body, requests, threads, storm, shared);
+        }
+        System.out.flush();
+    }
+
+    private static void run(Habits habits, String mode, String base, String[] paths, String method,
+                            String body, int requests, int threads, int storm, boolean shared) throws Exception {
+        String[] outcomes = new String[requests];
+        Map<String, Integer> failureTypes = new TreeMap<>();
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger successes = new AtomicInteger();
+        AtomicInteger printedFailures = new AtomicInteger();
+        CloseableHttpClient sharedClient = shared ? habits.newClient(mode) : null;
+
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong stormClients = new AtomicLong();
+        AtomicLong stormFailures = new AtomicLong();
+        ExecutorService stormPool = storm > 0 ? Executors.newFixedThreadPool(storm) : null;
+        List<Future<?>> stormTasks = new ArrayList<>();
+        for (int s = 0; s < storm; s++) {
+            stormTasks.add(stormPool.submit(() -> {
+                long iteration = 0;
+                while (!done.get()) {
+                    try (CloseableHttpClient client = habits.newClient(mode)) {
+                        if (iteration++ % 4 == 0) {
+                            Exchange.Outcome out = Exchange.withClient(client, "GET", base + paths[0], null);
+                            if (!out.ok()) {
+                                stormFailures.incrementAndGet();
+                                report(mode, -1, out, printedFailures);
+                            }
+                        }
+                    } catch (Exception | Error e) {
+                        stormFailures.incrementAndGet();
+                        e.printStackTrace();
+                    }
+                    stormClients.incrementAndGet();
+                }
+            }));
+        }
+
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            tasks.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                    String path = paths[i % paths.length];
+                    String m = method;
+                    if (path.startsWith("POST:")) {
+                        m = "POST";
+                        path = path.substring("POST:".length());
+                    }
+                    String url = base + path;
+                    String payload = "POST".equals(m) ? body + "-" + i : null;
+                    Exchange.Outcome out = shared
+                            ? Exchange.withClient(sharedClient, m, url, payload)
+                            : Exchange.perRequest(habits, mode, m, url, payload);
+                    if (out.ok()) {
+                        successes.incrementAndGet();
+                        outcomes[i] = i + " " + out.status + " " + oneLine(out.body);
+                        synchronized (statuses) {
+                            statuses.merge(out.status, 1, Integer::sum);
+                        }
+                    } else {
+                        outcomes[i] = i + " " + out.error.getClass().getName();
+                        synchronized (failureTypes) {
+                            failureTypes.merge(out.error.getClass().getName(), 1, Integer::sum);
+                        }
+                        report(mode, i, out, printedFailures);
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : tasks) {
+            f.get();
+        }
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        done.set(true);
+        for (Future<?> f : stormTasks) {
+            f.get();
+        }
+        pool.shutdown();
+        if (stormPool != null) {
+            stormPool.shutdown();
+        }
+        if (sharedClient != null) {
+            sharedClient.close();
+        }
+
+        if (dumpDir != null) {
+            java.nio.file.Path dir = java.nio.file.Path.of(dumpDir);
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.write(dir.resolve(dumpName(mode, base)), java.util.Arrays.asList(outcomes), StandardCharsets.UTF_8);
+        }
+        System.out.println("RESULT mode=" + mode
+                + " base=" + base
+                + " requests=" + requests
+                + " successes=" + successes.get()
+                + " failures=" + (requests - successes.get())
+                + " failureTypes=" + join(failureTypes)
+                + " statuses=" + join(statuses)
+                + " digest=" + digest(outcomes)
+                + " stormClients=" + stormClients.get()
+                + " stormFailures=" + stormFailures.get()
+                + " elapsedMs=" + elapsedMs);
+    }
+
+    /** The file name {@code dump=dir} uses for a (mode, base) run. */
+    public static String dumpName(String mode, String base) {
+        return mode + "_" + base.replaceAll("[^A-Za-z0-9]+", "_") + ".txt";
+    }
+
+    private static void report(String mode, int index, Exchange.Outcome out, AtomicInteger printed) {
+        if (printed.incrementAndGet() <= 5) {
+            System.out.println("FAILURE mode=" + mode + " index=" + index + " " + out.line());
+            synchronized (System.err) {
+                System.err.println("LoadApp: request " + index + " (" + mode + ") failed:");
+                out.error.printStackTrace();
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    private static String join(Map<?, Integer> counts) {
+        if (counts.isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append(':').append(v));
+        return sb.toString();
+    }
+
+    private static String digest(String[] outcomes) throws NoSuchAlgorithmException {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (String line : outcomes) {
+            sha.update(String.valueOf(line).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 24);
+    }
+
+    private static String require(Map<String, String> o, String key) {
+        String v = o.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing argument " + key + "=...");
+        }
+        return v;
+    }
+}

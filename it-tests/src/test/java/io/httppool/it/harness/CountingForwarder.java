@@ -1,0 +1,233 @@
+package io.httppool.it.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A transparent TCP forwarder on 127.0.0.1 in front of an upstream port that counts the TCP
+ * connections clients open: accepted in total, open now, and the most open at once. It only pipes
+ * bytes, so it is transparent to TLS (for HTTPS every accepted connection is a full handshake: a
+ * per-request client builds a fresh SSLContext, so there is no session resumption).
+ *
+ * <p>Optionally it closes a client connection that carried no bytes in either direction for
+ * {@code idleCloseMillis}, like a server or load balancer with a short keep-alive timeout.
+ * The upstream is looked up per connection, so it may be restarted on another port.
+ */
+public final class CountingForwarder implements AutoCloseable {
+
+    private final ServerSocket server;
+    private volatile int targetPort;
+    private volatile long idleCloseMillis;
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger maxOpen = new AtomicInteger();
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "forwarder-pump");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "forwarder-idle-reaper");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public CountingForwarder(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        Thread acceptor = new Thread(this::acceptLoop, "forwarder-accept-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        reaper.scheduleWithFixedDelay(this::closeIdle, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public void targetPort(int port) {
+        this.targetPort = port;
+    }
+
+    /** 0 disables; otherwise connections idle that long are closed (both sides). */
+    public void idleCloseMillis(long millis) {
+        this.idleCloseMillis = millis;
+    }
+
+    /** TCP connections accepted since the last {@link #reset()}. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /** Connections open right now. */
+    public int open() {
+        return open.get();
+    }
+
+    /** The most connections open at the same time since the last {@link #reset()}. */
+    public int maxOpen() {
+        return maxOpen.get();
+    }
+
+    /** Waits (up to 5 s) for connections of an earlier run to go away, then zeroes the counters. */
+    public void reset() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (open.get() > 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        accepted.set(0);
+        maxOpen.set(open.get());
+    }
+
+    /** Closes every open connection now (both sides), as a restarting server would. */
+    public void closeAllConnections() {
+        for (Link l : links) {
+            l.close();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            accepted.incrementAndGet();
+            int now = open.incrementAndGet();
+            maxOpen.accumulateAndGet(now, Math::max);
+            Link link = new Link(client);
+            links.add(link);
+            try {
+                pumps.execute(link::start);
+            } catch (RuntimeException e) {
+                link.close();
+            }
+        }
+    }
+
+    private void closeIdle() {
+        long idle = idleCloseMillis;
+        if (idle <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Link l : links) {
+            if (now - l.lastActivity > TimeUnit.MILLISECONDS.toNanos(idle)) {
+                l.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        closeAllConnections();
+        reaper.shutdownNow();
+        pumps.shutdownNow();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One client connection and its upstream connection, piped both ways. */
+    private final class Link {
+        final Socket client;
+        volatile Socket upstream;
+        volatile long lastActivity = System.nanoTime();
+        private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Link(Socket client) {
+            this.client = client;
+        }
+
+        void start() {
+            try {
+                client.setTcpNoDelay(true);
+                Socket up = new Socket();
+                upstream = up;
+                up.setTcpNoDelay(true);
+                up.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
+                pumps.execute(() -> pump(up, client));
+                pump(client, up);
+            } catch (IOException | RuntimeException e) {
+                close();
+            }
+        }
+
+        /**
+         * Copies until EOF. The client closing its side (FIN) is passed on as a half-close, so a
+         * response in flight still arrives; the server closing its side ends the whole link, as a
+         * real server's close would (a client writing to it afterwards gets a reset).
+         */
+        private void pump(Socket from, Socket to) {
+            byte[] buf = new byte[16 * 1024];
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    lastActivity = System.nanoTime();
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+                if (from == client) {
+                    to.shutdownOutput(); // the upstream pump ends the link when the server closes
+                } else {
+                    close();
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+            }
+        }
+
+        void close() {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            closeQuietly(client);
+            closeQuietly(upstream);
+            links.remove(this);
+            open.decrementAndGet();
+        }
+
+        private void closeQuietly(Socket s) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+}

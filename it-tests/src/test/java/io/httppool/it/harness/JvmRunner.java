@@ -1,0 +1,298 @@
+package io.httppool.it.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts {@code java [-javaagent:agent.jar[=args]] [-Dk=v...] -cp <test class path> MainClass args}
+ * in a fresh JVM with a clean environment (no inherited HTTP_* settings or JAVA_TOOL_OPTIONS), the
+ * test trust store, and stdout/stderr kept in target/it-work/logs/ for post-mortems.
+ */
+public final class JvmRunner {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final String mainClass;
+    private final List<String> args = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> sysprops = new LinkedHashMap<>();
+    private boolean agent;
+    private String agentArgs;
+    private Duration timeout = Duration.ofMinutes(2);
+    private String name;
+
+    private JvmRunner(Class<?> mainClass) {
+        this.mainClass = mainClass.getName();
+        this.name = mainClass.getSimpleName();
+    }
+
+    public static JvmRunner app(Class<?> mainClass) {
+        return new JvmRunner(mainClass);
+    }
+
+    /** Attaches the agent jar with {@code -javaagent}. */
+    public JvmRunner withAgent() {
+        this.agent = true;
+        return this;
+    }
+
+    /** Attaches the agent jar with {@code -javaagent:jar=agentArgs}. */
+    public JvmRunner withAgent(String agentArgs) {
+        this.agent = true;
+        this.agentArgs = agentArgs;
+        return this;
+    }
+
+    /** Attaches the agent or not. */
+    public JvmRunner agent(boolean on) {
+        this.agent = on;
+        return this;
+    }
+
+    public JvmRunner env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public JvmRunner sysprop(String key, String value) {
+        sysprops.put(key, value);
+        return this;
+    }
+
+    public JvmRunner args(String... more) {
+        args.addAll(List.of(more));
+        return this;
+    }
+
+    public JvmRunner timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** A label for the log files. */
+    public JvmRunner name(String name) {
+        this.name = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return this;
+    }
+
+    List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (agent) {
+            cmd.add("-javaagent:" + Settings.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+        }
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xss512k");
+        cmd.addAll(Certificates.get().trustStoreJvmArgs());
+        sysprops.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-cp");
+        cmd.add(Settings.childClassPath());
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private ProcessBuilder processBuilder(Path out, Path err) {
+        ProcessBuilder pb = new ProcessBuilder(command());
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.toUpperCase(java.util.Locale.ROOT).startsWith("HTTP_")
+                || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+        e.putAll(env);
+        if (out != null) {
+            pb.redirectOutput(out.toFile());
+        }
+        pb.redirectError(err.toFile());
+        return pb;
+    }
+
+    private Path logFile(String suffix) {
+        Path dir = Settings.workDir().resolve("logs");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.resolve(String.format("%03d-%s%s.%s", SEQUENCE.incrementAndGet(), name, agent ? "-agent" : "-noagent", suffix));
+    }
+
+    /** Runs to completion (killed after the timeout) and returns exit code and output. */
+    public RunResult run() {
+        Path out = logFile("out");
+        Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
+        List<String> cmd = command();
+        long start = System.nanoTime();
+        try {
+            Process p = processBuilder(out, err).start();
+            boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            return new RunResult(cmd, env, finished ? p.exitValue() : -1, !finished,
+                    Files.readString(out), Files.readString(err), elapsed, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts an app driven by stdin (see InteractiveApp) and waits for its READY line. */
+    public Interactive start() {
+        Path err = logFile("err");
+        try {
+            Process p = processBuilder(null, err).start();
+            Interactive session = new Interactive(p, command(), env, err, timeout);
+            String ready = session.readLine(Duration.ofSeconds(60));
+            if (!"READY".equals(ready)) {
+                session.close();
+                throw new IllegalStateException("app did not start (first line '" + ready + "')\n" + session.describe());
+            }
+            return session;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A running stdin-driven app: one command in, one result line out. */
+    public static final class Interactive implements AutoCloseable {
+        private final Process process;
+        private final List<String> command;
+        private final Map<String, String> env;
+        private final Path err;
+        private final Duration timeout;
+        private final Writer stdin;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final List<String> transcript = new ArrayList<>();
+
+        Interactive(Process process, List<String> command, Map<String, String> env, Path err, Duration timeout) {
+            this.process = process;
+            this.command = command;
+            this.env = new LinkedHashMap<>(env);
+            this.err = err;
+            this.timeout = timeout;
+            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        lines.add(l);
+                    }
+                } catch (IOException ignored) {
+                    // process gone
+                }
+            }, "interactive-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String readLine(Duration wait) {
+            try {
+                return lines.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        /** Sends one command and returns its result line. */
+        public Outcome send(String command) {
+            try {
+                stdin.write(command + "\n");
+                stdin.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException("app is gone\n" + describe(), e);
+            }
+            String line = readLine(timeout);
+            transcript.add("> " + command);
+            transcript.add("< " + line);
+            if (line == null) {
+                throw new IllegalStateException("no answer to '" + command + "' within " + timeout + "\n" + describe());
+            }
+            return Outcome.parse(line);
+        }
+
+        public String stderr() {
+            try {
+                return Files.readString(err);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public String describe() {
+            String stderr = stderr();
+            return "command: " + String.join(" ", command) + "\nenv: " + env
+                    + "\ntranscript:\n  " + String.join("\n  ", transcript)
+                    + "\nstderr (" + err + "):\n" + RunResult.tail(stderr, 4000);
+        }
+
+        @Override
+        public void close() {
+            try {
+                stdin.write("QUIT\n");
+                stdin.flush();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** One result line of InteractiveApp. */
+    public static final class Outcome {
+        public final boolean ok;
+        public final int status;
+        public final String body;
+        public final String errorClass;
+        public final String errorMessage;
+        public final String line;
+
+        private Outcome(String line, boolean ok, int status, String body, String errorClass, String errorMessage) {
+            this.line = line;
+            this.ok = ok;
+            this.status = status;
+            this.body = body;
+            this.errorClass = errorClass;
+            this.errorMessage = errorMessage;
+        }
+
+        static Outcome parse(String line) {
+            String[] p = line.split(" ", 3);
+            String rest = p.length > 2 ? java.net.URLDecoder.decode(p[2], StandardCharsets.UTF_8) : "";
+            if ("OK".equals(p[0])) {
+                return new Outcome(line, true, Integer.parseInt(p[1]), rest, null, null);
+            }
+            return new Outcome(line, false, 0, null, p.length > 1 ? p[1] : "?", rest);
+        }
+
+        @Override
+        public String toString() {
+            return ok ? "OK " + status + " " + body : "ERR " + errorClass + ": " + errorMessage;
+        }
+    }
+}
