@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ChildJvm implements AutoCloseable {
 
-    static final String AGENT_LINE_PREFIX = "[http-pool-agent]";
+    /** Every line the agent logs carries this tag (after a timestamp, in some formats). */
+    static final String AGENT_MARKER = "[http-pool-agent]";
 
     /** Variables that would attach agents or options behind the comparison's back. */
     private static final List<String> STRIPPED_ENV = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
@@ -79,7 +80,7 @@ final class ChildJvm implements AutoCloseable {
                 if (fields != null) {
                     ready.complete(fields);
                 }
-                if (line.startsWith(AGENT_LINE_PREFIX)) {
+                if (line.contains(AGENT_MARKER)) {
                     agentLines.add(line);
                 }
             }

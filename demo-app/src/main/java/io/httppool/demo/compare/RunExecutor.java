@@ -60,7 +60,7 @@ final class RunExecutor {
             }
             if (variant.agent && proxy.agentLines().isEmpty()) {
                 progress.message("warning: the " + id + " proxy ran with -javaagent but the agent printed no "
-                        + ChildJvm.AGENT_LINE_PREFIX + " line; see " + proxy.log());
+                        + ChildJvm.AGENT_MARKER + " line; see " + proxy.log());
             }
             RunResult result = toResult(scheme, variant, load, upstream);
             progress.finished(index, scheme, variant.label, String.format(Locale.ROOT,

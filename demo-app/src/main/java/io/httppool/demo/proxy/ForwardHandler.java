@@ -41,6 +41,7 @@ final class ForwardHandler implements HttpHandler {
                 exchange.getResponseBody().write(body);
                 return;
             }
+            stats.forwarded();
             for (Header header : response.headers()) {
                 if (!HopByHopHeaders.skip(header.getName())) {
                     exchange.getResponseHeaders().add(header.getName(), header.getValue());
@@ -54,7 +55,6 @@ final class ForwardHandler implements HttpHandler {
                     out.write(body);
                 }
             }
-            stats.forwarded();
         }
     }
 }

@@ -1,0 +1,157 @@
+package io.httppool.demo.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** report.json is an interface (issue 4 fixes its shape); report.html must stand alone. */
+class ReportWritersTest {
+
+    private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"),
+            16, 8, 2, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
+
+    private static final List<RunResult> RUNS = List.of(
+            run("before", "http", false, 2300, 6.5, 15.1, 0, 18_400, 0, 150_000, 0.41),
+            run("after", "http", true, 9800, 1.5, 4.0, 0, 16, 0, 20_000, 0.09),
+            run("reference", "http", false, 10100, 1.4, 3.9, 0, 16, 0, 19_000, 0.08),
+            run("toggled-off", "http", true, 2280, 6.6, 15.5, 0, 18_200, 0, 151_000, 0.42),
+            run("before", "https", false, 290, 52, 110, 1, 2_320, 2_320, 290_000, 5.1),
+            run("after", "https", true, 9000, 1.7, 4.4, 0, 16, 16, 21_000, 0.11),
+            run("reference", "https", false, 9200, 1.6, 4.3, 0, 16, 16, 20_000, 0.10),
+            run("toggled-off", "https", true, 288, 53, 112, 0, 2_300, 2_300, 291_000, 5.2));
+
+    private static final Set<String> RUN_FIELDS = Set.of("name", "scheme", "requests_per_second", "p50_ms", "p99_ms",
+            "errors", "upstream_connections", "tls_handshakes", "allocated_bytes_per_request", "cpu_ms_per_request");
+
+    @Test
+    void jsonHasTheRunsShapeOfIssue4() throws Exception {
+        List<TargetCheck.Target> targets = TargetCheck.evaluate(RUNS, 16);
+        JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(CONTEXT, RUNS, targets));
+
+        JsonNode runs = root.get("runs");
+        assertTrue(runs.isArray());
+        assertEquals(8, runs.size());
+        for (JsonNode run : runs) {
+            List<String> names = new ArrayList<>();
+            run.fieldNames().forEachRemaining(names::add);
+            assertTrue(names.containsAll(RUN_FIELDS), "missing fields in " + run);
+            assertTrue(Set.of("before", "after", "reference", "toggled-off").contains(run.get("name").asText()));
+            assertTrue(Set.of("http", "https").contains(run.get("scheme").asText()));
+            for (String numeric : List.of("requests_per_second", "p50_ms", "p99_ms", "allocated_bytes_per_request", "cpu_ms_per_request")) {
+                assertTrue(run.get(numeric).isNumber(), numeric + " is not a number in " + run);
+            }
+            for (String integral : List.of("errors", "upstream_connections", "tls_handshakes")) {
+                assertTrue(run.get(integral).isIntegralNumber(), integral + " is not a whole number in " + run);
+            }
+        }
+        JsonNode httpsBefore = runs.get(4);
+        assertEquals("before", httpsBefore.get("name").asText());
+        assertEquals("https", httpsBefore.get("scheme").asText());
+        assertEquals(290, httpsBefore.get("requests_per_second").asDouble(), 1e-9);
+        assertEquals(2320, httpsBefore.get("tls_handshakes").asLong());
+        assertEquals(1, httpsBefore.get("errors").asLong());
+        assertEquals(5.1, httpsBefore.get("cpu_ms_per_request").asDouble(), 1e-9);
+
+        assertEquals(16, root.get("settings").get("concurrency").asInt());
+        assertEquals(6, root.get("targets").size());
+        JsonNode first = root.get("targets").get(0);
+        assertEquals(9000.0 / 290, first.get("measured").asDouble(), 0.001);
+        assertTrue(first.get("met").asBoolean());
+    }
+
+    @Test
+    void jsonWritesNullForValuesThatCannotBeComputed() throws Exception {
+        List<RunResult> runs = List.of(run("before", "http", false, 0, 0, 0, 5, 0, 0, Double.NaN, Double.NaN));
+        JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(CONTEXT, runs, TargetCheck.evaluate(runs, 16)));
+        assertTrue(root.get("runs").get(0).get("allocated_bytes_per_request").isNull());
+        for (JsonNode target : root.get("targets")) {
+            assertTrue(target.get("met").isNull(), target.toString());
+        }
+    }
+
+    @Test
+    void jsonEscapesStrings() throws Exception {
+        ReportContext odd = new ReportContext(Instant.EPOCH, 1, 1, 0, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
+        JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(odd, List.of(), List.of()));
+        assertEquals("C:\\agents\\\"quoted\"\n.jar", root.get("settings").get("agent_jar").asText());
+    }
+
+    @Test
+    void htmlIsSelfContainedAndHasTheCharts() {
+        String html = HtmlReportWriter.write(CONTEXT, RUNS, TargetCheck.evaluate(RUNS, 16));
+
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        for (String title : List.of("Throughput", "Latency p50", "Latency p99", "Upstream TCP connections",
+                "TLS handshakes", "Allocation per request", "CPU per request")) {
+            assertTrue(html.contains("<h3>" + title), "missing chart " + title);
+        }
+        assertEquals(7, count(html, "<svg "), "one inline SVG per chart");
+        // nothing fetched from anywhere: no scripts, stylesheets, images, fonts or links
+        for (String external : List.of("<script", "<link", "<img", "<iframe", "src=", "href=", "@import", "url(", "://")) {
+            assertFalse(html.contains(external), "report.html must not reference external resources: " + external);
+        }
+        // every run appears in the table, with its figures
+        assertTrue(html.contains("toggled-off"));
+        assertTrue(html.contains("9,000"), "https after throughput");
+        assertTrue(html.contains("2,320"), "https before handshakes");
+    }
+
+    @Test
+    void htmlShowsTheRatiosAgainstTheTargets() {
+        List<RunResult> runs = new ArrayList<>(RUNS);
+        // make one target fail: after p99 twice the reference's
+        runs.set(5, run("after", "https", true, 9000, 1.7, 8.6, 0, 16, 16, 21_000, 0.11));
+        String html = HtmlReportWriter.write(CONTEXT, runs, TargetCheck.evaluate(runs, 16));
+
+        assertTrue(html.contains("throughput after / before"));
+        assertTrue(html.contains("31.03x"), "https after/before throughput ratio 9000/290");
+        assertTrue(html.contains("&gt;= 10"), "the wanted value is shown");
+        assertTrue(html.contains("p99 latency after / reference"));
+        assertTrue(html.contains("2.00x"));
+        assertTrue(html.contains("MISSED"));
+        assertTrue(html.contains(">met<"));
+    }
+
+    @Test
+    void textTableHasOneRowPerRunAndTheTargets() {
+        String table = TextTable.render(RUNS, TargetCheck.evaluate(RUNS, 16));
+        String[] lines = table.split("\n");
+        assertTrue(lines[0].startsWith("scheme"));
+        assertEquals(8, table.lines().filter(l -> l.startsWith("http ") || l.startsWith("https ")).count());
+        assertTrue(table.contains("Targets"));
+        assertTrue(table.contains("31.03x"));
+    }
+
+    @Test
+    void handshakeTargetIsConcurrencyPlusFive() {
+        TargetCheck.Target handshakes = TargetCheck.evaluate(RUNS, 16).get(2);
+        assertEquals(21, handshakes.threshold(), 0);
+        assertEquals(16, handshakes.measured(), 0);
+        assertTrue(handshakes.met().orElseThrow());
+    }
+
+    private static int count(String text, String needle) {
+        Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static RunResult run(String name, String scheme, boolean agent, double rps, double p50, double p99,
+                                 long errors, long connections, long handshakes, double alloc, double cpu) {
+        return new RunResult(name, scheme, agent, agent ? "client-per-request" : "x", (long) (rps * 8), rps, p50, p99,
+                errors, connections, handshakes, alloc, cpu);
+    }
+}
