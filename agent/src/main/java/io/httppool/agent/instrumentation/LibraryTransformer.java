@@ -3,7 +3,6 @@ package io.httppool.agent.instrumentation;
 import io.httppool.agent.log.AgentLog;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -29,19 +28,12 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
     private final LibraryInstrumentation library;
     private final HelperInjector injector;
     private final List<LibraryInstrumentation.Hook> hooks;
-    private final List<Advice> advice = new ArrayList<>();
+    private final ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(LibraryTransformer.class.getClassLoader());
 
     private LibraryTransformer(LibraryInstrumentation library) {
         this.library = library;
         this.injector = new HelperInjector(library.libraryName(), library.helperClassNames());
         this.hooks = library.hooks();
-        ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(LibraryTransformer.class.getClassLoader());
-        TypePool pool = TypePool.Default.of(locator);
-        for (LibraryInstrumentation.Hook hook : hooks) {
-            // Described from class files, never loaded: advice names library types our own loader may not see.
-            TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
-            advice.add(Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS));
-        }
     }
 
     public static AgentBuilder register(AgentBuilder agent, LibraryInstrumentation library) {
@@ -68,10 +60,16 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
         }
         AgentLog.infoOnce("instrumenting:" + library.libraryName() + "@" + System.identityHashCode(loader),
                 "Pooling " + library.libraryName() + " " + library.versionIn(loader) + " in " + loader);
+        // Advice is described from class files, never loaded: it names library types that only the
+        // application's loader can resolve, so the type pool reads from both.
+        ClassFileLocator locator = new ClassFileLocator.Compound(agentClasses, ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = TypePool.Default.of(locator);
         DynamicType.Builder<?> result = builder;
-        for (int i = 0; i < hooks.size(); i++) {
-            if (hooks.get(i).type().matches(type)) {
-                result = result.visit(advice.get(i).on(hooks.get(i).methods()));
+        for (LibraryInstrumentation.Hook hook : hooks) {
+            if (hook.type().matches(type)) {
+                TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
+                Advice advice = Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS);
+                result = result.visit(advice.on(hook.methods()));
             }
         }
         return result;

@@ -8,10 +8,16 @@ import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
+import java.io.IOException;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.classic.MinimalHttpClient;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.io.LeaseRequest;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -33,6 +39,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     static final String VERSION_PROPERTIES = "org/apache/hc/client5/version.properties";
     private static final String BUILDER = "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder";
     private static final String MANAGER = "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager";
+    private static final String MAIN_EXEC = "org.apache.hc.client5.http.impl.classic.MainClientExec";
     private static final String CLIENTS = "org.apache.hc.client5.http.impl.classic.HttpClients";
 
     @Override
@@ -43,8 +50,11 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     @Override
     public List<String> helperClassNames() {
         String pkg = Apache5Instrumentation.class.getPackageName() + ".";
-        return List.of(pkg + "Apache5ConnectionConfigs", pkg + "Apache5ManagedPool", pkg + "Apache5PoolFactory",
-                pkg + "Apache5Pools");
+        // Every class here except this one and its advice; ApacheHelperListTest keeps the list complete.
+        return List.of(pkg + "Apache5ConnectionConfigs", pkg + "Apache5Lease", pkg + "Apache5LeakTracker",
+                pkg + "Apache5ManagedPool", pkg + "Apache5ManagedPool$Retired", pkg + "Apache5PoolFactory",
+                pkg + "Apache5PoolInternals", pkg + "Apache5Pools", pkg + "Apache5RouteFailures",
+                pkg + "Apache5RouteFailures$Window", pkg + "Apache5TrackingLeaseRequest");
     }
 
     @Override
@@ -68,6 +78,9 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 new Hook(named(MANAGER), named("close").and(takesArguments(0).or(takesArguments(1))), advice + "CloseAdvice"),
                 new Hook(named(MANAGER), named("lease").and(takesArguments(4)), advice + "LeaseAdvice"),
                 new Hook(named(MANAGER), named("release").and(takesArguments(3)), advice + "ReleaseAdvice"),
+                new Hook(named(MANAGER), named("connect").and(takesArguments(3)), advice + "ConnectAdvice"),
+                new Hook(named(MANAGER), named("upgrade").and(takesArguments(2)), advice + "UpgradeAdvice"),
+                new Hook(named(MAIN_EXEC), named("execute").and(takesArguments(3)), advice + "ExecuteAdvice"),
                 new Hook(named(CLIENTS), named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
     }
 
@@ -95,21 +108,105 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         }
     }
 
-    /** {@code lease(id, route, requestTimeout, state)}: the agent's pool timeout where the library default stands. */
+    /**
+     * {@code lease(id, route, requestTimeout, state)}: the agent's pool timeout where the library default
+     * stands, leases through a retired manager redirected to the current one, and every lease tracked.
+     */
     public static final class LeaseAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                 @Advice.Argument(value = 2, readOnly = false) Timeout requestTimeout) {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+        public static LeaseRequest enter(@Advice.This PoolingHttpClientConnectionManager manager,
+                                         @Advice.Argument(0) String id,
+                                         @Advice.Argument(1) HttpRoute route,
+                                         @Advice.Argument(value = 2, readOnly = false) Timeout requestTimeout,
+                                         @Advice.Argument(3) Object state) {
             requestTimeout = Apache5Pools.leaseTimeout(manager, requestTimeout);
+            return Apache5Pools.redirectLease(manager, id, route, requestTimeout, state);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
+                                @Advice.Enter LeaseRequest redirected,
+                                @Advice.Return(readOnly = false) LeaseRequest returned) {
+            returned = redirected != null ? redirected : Apache5Pools.trackLease(manager, returned);
         }
     }
 
-    /** {@code release(endpoint, state, keepAlive)}: the idle-connection limit and the agent's keep-alive expiry. */
+    /**
+     * {@code release(endpoint, state, keepAlive)}: to the manager that leased the endpoint, with the
+     * idle-connection limit and the agent's keep-alive expiry; then the lease is no longer watched.
+     */
     public static final class ReleaseAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                 @Advice.Argument(value = 2, readOnly = false) TimeValue keepAlive) {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager,
+                                    @Advice.Argument(0) ConnectionEndpoint endpoint,
+                                    @Advice.Argument(1) Object state,
+                                    @Advice.Argument(value = 2, readOnly = false) TimeValue keepAlive) {
+            if (Apache5Pools.redirectRelease(manager, endpoint, state, keepAlive)) {
+                return true;
+            }
             keepAlive = Apache5Pools.keepAliveOnRelease(manager, keepAlive);
+            return false;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
+                                @Advice.Enter boolean redirected,
+                                @Advice.Argument(0) ConnectionEndpoint endpoint) {
+            if (!redirected) {
+                Apache5Pools.released(manager, endpoint);
+            }
+        }
+    }
+
+    /** {@code connect(endpoint, timeout, context)}: to the owning manager; counts connections and failures. */
+    public static final class ConnectAdvice {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager,
+                                    @Advice.Argument(0) ConnectionEndpoint endpoint,
+                                    @Advice.Argument(1) TimeValue timeout,
+                                    @Advice.Argument(2) HttpContext context) throws IOException {
+            return Apache5Pools.redirectConnect(manager, endpoint, timeout, context);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
+                                @Advice.Enter boolean redirected,
+                                @Advice.Argument(2) HttpContext context,
+                                @Advice.Thrown Throwable failure) {
+            if (!redirected) {
+                Apache5Pools.connected(manager, context, failure);
+            }
+        }
+    }
+
+    /** {@code upgrade(endpoint, context)}: TLS over a proxy tunnel; to the owning manager, counted. */
+    public static final class UpgradeAdvice {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager,
+                                    @Advice.Argument(0) ConnectionEndpoint endpoint,
+                                    @Advice.Argument(1) HttpContext context) throws IOException {
+            return Apache5Pools.redirectUpgrade(manager, endpoint, context);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
+                                @Advice.Enter boolean redirected,
+                                @Advice.Thrown Throwable failure) {
+            if (!redirected) {
+                Apache5Pools.upgraded(manager, failure);
+            }
+        }
+    }
+
+    /** {@code MainClientExec.execute(request, scope, chain)}: I/O failures per route, and Errors. */
+    public static final class ExecuteAdvice {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.FieldValue("connectionManager") Object manager,
+                                @Advice.Argument(1) ExecChain.Scope scope,
+                                @Advice.Thrown Throwable failure) {
+            if (failure != null) {
+                Apache5Pools.exchangeFailed(manager, scope, failure);
+            }
         }
     }
 

@@ -1,48 +1,175 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.ManagedPool;
+import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolStats;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
-/** One managed HttpClient 5 connection manager, shared by every client whose connection setup matches. */
+/**
+ * One managed HttpClient 5 pool, shared by every client whose connection setup matches. Clients hold a
+ * real {@link PoolingHttpClientConnectionManager}; when the pool is recreated, the manager they hold is
+ * retired: its own leases finish there, and new leases through it are redirected to the current manager.
+ */
 final class Apache5ManagedPool implements ManagedPool {
+
+    /** A retired manager still holding leases is closed anyway after this long. */
+    private static final long RETIRED_DRAIN_MILLIS = 60_000;
+    /** The library's default for "the application did not say": RequestConfig's 3-minute request timeout. */
+    private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
 
     private final String name;
     private final String library;
     private final String setup;
-    private final PoolingHttpClientConnectionManager manager;
+    private final Supplier<PoolingHttpClientConnectionManager> factory;
     private final int maxIdle;
     private final TimeValue keepAliveExpiry;
     private final Timeout poolTimeout;
+    private final PoolCounters counters = new PoolCounters();
+    private final Apache5LeakTracker leaks;
+    private final Apache5RouteFailures routeFailures;
+    private final List<Retired> retired = new CopyOnWriteArrayList<>();
+    private final Map<ConnectionEndpoint, PoolingHttpClientConnectionManager> redirectedOwners =
+            Collections.synchronizedMap(new WeakHashMap<>());
+    private volatile PoolingHttpClientConnectionManager current;
+    /** One instance, so the leak reclaimer watches this pool once however many requests wait. */
+    private final java.util.function.BooleanSupplier waitingForConnections = () -> current.getTotalStats().getPending() > 0;
 
-    Apache5ManagedPool(String name, String library, String setup, PoolingHttpClientConnectionManager manager,
+    private record Retired(PoolingHttpClientConnectionManager manager, long sinceMillis) {
+    }
+
+    Apache5ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
                        int maxIdle, TimeValue keepAliveExpiry, Timeout poolTimeout) {
         this.name = name;
         this.library = library;
         this.setup = setup;
-        this.manager = manager;
+        this.factory = factory;
         this.maxIdle = maxIdle;
         this.keepAliveExpiry = keepAliveExpiry;
         this.poolTimeout = poolTimeout;
+        this.leaks = new Apache5LeakTracker(name, counters);
+        this.routeFailures = new Apache5RouteFailures(this);
+        this.current = factory.get();
     }
 
     PoolingHttpClientConnectionManager manager() {
-        return manager;
+        return current;
     }
 
-    int maxIdle() {
-        return maxIdle;
+    boolean isCurrent(PoolingHttpClientConnectionManager manager) {
+        return manager == current;
     }
 
-    TimeValue keepAliveExpiry() {
-        return keepAliveExpiry;
+    // ---- request path -------------------------------------------------------------------------------
+
+    /** The agent's pool timeout in place of the library's 3-minute default; the application's choice stands. */
+    Timeout effectiveRequestTimeout(Timeout requested) {
+        if (requested == null || LIBRARY_DEFAULT_REQUEST_TIMEOUT.equals(requested)) {
+            return poolTimeout;
+        }
+        return requested;
     }
 
-    Timeout poolTimeout() {
-        return poolTimeout;
+    void beforeLeaseWait() {
+        leaks.reclaimIfExhausted(current.getMaxTotal(), waitingForConnections);
     }
+
+    void leased(ConnectionEndpoint endpoint, PoolingHttpClientConnectionManager owner, boolean redirected) {
+        counters.request();
+        if (redirected) {
+            redirectedOwners.put(endpoint, owner);
+        }
+        leaks.track(endpoint, owner);
+    }
+
+    void released(ConnectionEndpoint endpoint) {
+        leaks.untrack(endpoint);
+    }
+
+    /** The manager that leased {@code endpoint} when that is not {@code via}; null otherwise. */
+    PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
+        if (retired.isEmpty()) {
+            return null;
+        }
+        PoolingHttpClientConnectionManager owner = redirectedOwners.get(endpoint);
+        return owner != null && owner != via ? owner : null;
+    }
+
+    /**
+     * How long a released connection may stay idle: null (close it) when the pool already keeps
+     * HTTP_MAX_KEEPALIVE_CONNECTIONS idle ones, the agent's expiry in place of the library's 3-minute
+     * default, and otherwise what the server's Keep-Alive header or the application said.
+     */
+    TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
+        if (keepAlive == null) {
+            return null;
+        }
+        if (manager.getTotalStats().getAvailable() >= maxIdle) {
+            return null;
+        }
+        if (Apache5Pools.LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
+            return keepAliveExpiry;
+        }
+        return keepAlive;
+    }
+
+    TimeoutException exhausted(TimeoutException cause, Timeout waited) {
+        counters.error(PoolCounters.ErrorKind.POOL_TIMEOUT);
+        PoolStats stats = stats();
+        TimeoutException error = new TimeoutException("http-pool-agent: no connection free in pool " + name + " within "
+                + waited + " (HTTP_POOL_TIMEOUT): leased=" + stats.leased() + ", available=" + stats.available()
+                + ", pending=" + stats.pending() + ", max=" + stats.max()
+                + ". Raise HTTP_MAX_CONNECTIONS, or check for responses that are never closed.");
+        error.initCause(cause);
+        return error;
+    }
+
+    void connectFailed(HttpRoute route, Throwable error) {
+        counters.error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
+        routeFailures.failed(route);
+    }
+
+    void connected(HttpRoute route) {
+        counters.connectionCreated();
+        if (route != null && route.isSecure() && !route.isTunnelled()) {
+            counters.tlsHandshake();
+        }
+    }
+
+    void exchangeFailed(HttpRoute route) {
+        counters.error(PoolCounters.ErrorKind.IO);
+        routeFailures.failed(route);
+    }
+
+    /** An Error (OutOfMemoryError...) went through a request: the pool's bookkeeping may be torn, start afresh. */
+    void fatal(Throwable error) {
+        counters.error(PoolCounters.ErrorKind.FATAL);
+        recreate("an Error went through a request: " + error);
+    }
+
+    /** Error-triggered refresh: closes the idle connections of one route, leaving other routes alone. */
+    int evictIdle(HttpRoute route) {
+        int closed = closeIdleQuietly(current, entry -> route.equals(entry.getRoute()));
+        counters.refreshed();
+        AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name, route, closed);
+        return closed;
+    }
+
+    // ---- ManagedPool ---------------------------------------------------------------------------------
 
     @Override
     public String name() {
@@ -61,13 +188,101 @@ final class Apache5ManagedPool implements ManagedPool {
 
     @Override
     public PoolStats stats() {
-        org.apache.hc.core5.pool.PoolStats stats = manager.getTotalStats();
+        org.apache.hc.core5.pool.PoolStats stats = current.getTotalStats();
         return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending(), stats.getMax());
     }
 
     @Override
+    public PoolCounters counters() {
+        return counters;
+    }
+
+    @Override
     public boolean isOpen() {
-        return !manager.isClosed();
+        return !current.isClosed();
+    }
+
+    @Override
+    public int maintain(Duration idleExpiry, int maxIdleConnections) {
+        PoolingHttpClientConnectionManager manager = current;
+        int before = manager.getTotalStats().getAvailable();
+        manager.closeExpired();
+        if (idleExpiry.toMillis() > 0) {
+            manager.closeIdle(TimeValue.ofMilliseconds(idleExpiry.toMillis()));
+        }
+        int excess = manager.getTotalStats().getAvailable() - maxIdleConnections;
+        if (excess > 0) {
+            int[] budget = {excess};
+            closeIdleQuietly(manager, entry -> budget[0]-- > 0);
+        }
+        drainRetired();
+        return Math.max(0, before - manager.getTotalStats().getAvailable());
+    }
+
+    @Override
+    public int evictIdle() {
+        PoolingHttpClientConnectionManager manager = current;
+        int before = manager.getTotalStats().getAvailable();
+        manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
+        return Math.max(0, before - manager.getTotalStats().getAvailable());
+    }
+
+    @Override
+    public synchronized void recreate(String reason) {
+        PoolingHttpClientConnectionManager old = current;
+        PoolingHttpClientConnectionManager fresh = factory.get();
+        Apache5Pools.adopt(fresh, this);
+        current = fresh;
+        retired.add(new Retired(old, System.currentTimeMillis()));
+        counters.recreated();
+        AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh pool; requests in flight finish on the old one.",
+                name, reason);
+        drainRetired();
+    }
+
+    @Override
+    public void shutdown(Duration grace) {
+        long deadline = System.currentTimeMillis() + grace.toMillis();
+        while (current.getTotalStats().getLeased() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Retired old : retired) {
+            Apache5Pools.closeByAgent(old.manager(), CloseMode.IMMEDIATE);
+        }
+        Apache5Pools.closeByAgent(current, CloseMode.GRACEFUL);
+    }
+
+    @Override
+    public int reportLongLeases(Duration threshold) {
+        return leaks.reportLongLeases(threshold);
+    }
+
+    private void drainRetired() {
+        long now = System.currentTimeMillis();
+        for (Retired old : retired) {
+            if (old.manager().isClosed()) {
+                continue;
+            }
+            boolean drained = old.manager().getTotalStats().getLeased() == 0;
+            if (drained || now - old.sinceMillis() > RETIRED_DRAIN_MILLIS) {
+                Apache5Pools.closeByAgent(old.manager(), drained ? CloseMode.GRACEFUL : CloseMode.IMMEDIATE);
+            }
+        }
+    }
+
+    private int closeIdleQuietly(PoolingHttpClientConnectionManager manager,
+                                 java.util.function.Predicate<org.apache.hc.core5.pool.PoolEntry<HttpRoute, ?>> select) {
+        try {
+            return Apache5PoolInternals.closeIdle(manager, select);
+        } catch (Throwable error) {
+            AdviceErrors.record("closing idle connections of " + name, error);
+            return 0;
+        }
     }
 
     @Override

@@ -19,12 +19,19 @@ final class Apache5PoolFactory {
     private Apache5PoolFactory() {
     }
 
+    /** A private copy of the application's builder, taken when the pool is created. */
+    static PoolingHttpClientConnectionManagerBuilder copyOf(PoolingHttpClientConnectionManagerBuilder builder)
+            throws IllegalAccessException {
+        PoolingHttpClientConnectionManagerBuilder copy = PoolingHttpClientConnectionManagerBuilder.create();
+        copyFields(builder, copy);
+        return copy;
+    }
+
     /** Call with {@link Apache5Pools#building()} set, so that our own build() is not intercepted. */
     @SuppressWarnings("unchecked")
     static PoolingHttpClientConnectionManager build(PoolingHttpClientConnectionManagerBuilder template, AgentConfig config)
             throws ReflectiveOperationException {
-        PoolingHttpClientConnectionManagerBuilder copy = PoolingHttpClientConnectionManagerBuilder.create();
-        copyFields(template, copy);
+        PoolingHttpClientConnectionManagerBuilder copy = copyOf(template);
 
         Resolver<HttpRoute, ConnectionConfig> applicationResolver =
                 (Resolver<HttpRoute, ConnectionConfig>) readField(template, "connectionConfigResolver");

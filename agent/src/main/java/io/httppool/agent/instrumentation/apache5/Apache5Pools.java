@@ -6,36 +6,48 @@ import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.PoolRegistry;
 import io.httppool.agent.pool.SetupFingerprint;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.io.LeaseRequest;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * The managed HttpClient 5 pools of one class loader (this class is defined anew in every loader that
  * has HttpClient 5, so its statics are per loader), and the entry points the advice calls.
- * Every method here returns "do what the library would have done" when anything goes wrong.
+ * Methods whose name says "redirect" may throw what the library itself throws; every other method
+ * answers "do what the library would have done" when anything goes wrong.
  */
 public final class Apache5Pools {
 
     /** Bound on distinct setups per loader: an application making a new SSLContext per request gets no pool. */
     static final int MAX_SETUPS = 16;
-
-    /** The library's defaults that stand for "the application did not say": RequestConfig's 3 minutes. */
-    private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
-    private static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
+    /** RequestConfig's default keep-alive, which stands for "neither server nor application said". */
+    static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
 
     private static final ThreadLocal<Boolean> BUILDING = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> AGENT_CLOSING = new ThreadLocal<>();
     private static final Map<SetupFingerprint, Apache5ManagedPool> BY_SETUP = new ConcurrentHashMap<>();
+    /** Every manager ever handed out, current or retired, to the pool it belongs to. */
     private static final Map<PoolingHttpClientConnectionManager, Apache5ManagedPool> BY_MANAGER = new ConcurrentHashMap<>();
     private static final AtomicInteger CUSTOM_SETUPS = new AtomicInteger();
-    private static final String LIBRARY = "Apache HttpClient 5 " + libraryVersion();
+    private static final String LIBRARY = "Apache HttpClient 5 " + LibraryVersion.read(
+            PoolingHttpClientConnectionManager.class.getClassLoader(), Apache5Instrumentation.VERSION_PROPERTIES, "info.release");
 
     private Apache5Pools() {
     }
+
+    // ---- building clients ------------------------------------------------------------------------------
 
     /**
      * The managed manager for the setup {@code builder} describes, created on first use; null when the
@@ -68,41 +80,170 @@ public final class Apache5Pools {
         return sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create());
     }
 
-    /** True for a managed manager: only the agent closes it. */
+    // ---- closing -----------------------------------------------------------------------------------------
+
+    /** True for a managed manager: only the agent closes it, not the application nor HttpClient's close-on-Error. */
     public static boolean ignoresClose(PoolingHttpClientConnectionManager manager) {
-        return BY_MANAGER.containsKey(manager);
+        return AGENT_CLOSING.get() == null && BY_MANAGER.containsKey(manager);
     }
+
+    static void closeByAgent(PoolingHttpClientConnectionManager manager, CloseMode mode) {
+        AGENT_CLOSING.set(Boolean.TRUE);
+        try {
+            manager.close(mode);
+        } catch (RuntimeException error) {
+            AdviceErrors.record("closing a managed pool", error);
+        } finally {
+            AGENT_CLOSING.remove();
+        }
+    }
+
+    static void adopt(PoolingHttpClientConnectionManager manager, Apache5ManagedPool pool) {
+        BY_MANAGER.put(manager, pool);
+    }
+
+    // ---- leasing -----------------------------------------------------------------------------------------
 
     /** The pool timeout in place of the library's 3-minute default; anything the application chose stands. */
     public static Timeout leaseTimeout(PoolingHttpClientConnectionManager manager, Timeout requested) {
         Apache5ManagedPool pool = BY_MANAGER.get(manager);
-        if (pool == null || (requested != null && !LIBRARY_DEFAULT_REQUEST_TIMEOUT.equals(requested))) {
-            return requested;
-        }
-        return pool.poolTimeout();
+        return pool != null ? pool.effectiveRequestTimeout(requested) : requested;
     }
 
-    /**
-     * How long a released connection may stay idle: null (close it) when the pool already keeps
-     * HTTP_MAX_KEEPALIVE_CONNECTIONS idle ones, the agent's expiry in place of the library's 3-minute
-     * default, and otherwise what the server's Keep-Alive header or the application said.
-     */
-    public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
+    /** A lease through a retired manager goes to the pool's current one; null when {@code manager} is current. */
+    public static LeaseRequest redirectLease(PoolingHttpClientConnectionManager manager, String id, HttpRoute route,
+                                             Timeout requestTimeout, Object state) {
         Apache5ManagedPool pool = BY_MANAGER.get(manager);
-        if (pool == null || keepAlive == null) {
-            return keepAlive;
-        }
-        if (manager.getTotalStats().getAvailable() >= pool.maxIdle()) {
+        if (pool == null || pool.isCurrent(manager)) {
             return null;
         }
-        if (LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
-            return pool.keepAliveExpiry();
+        LeaseRequest lease = pool.manager().lease(id, route, requestTimeout, state);
+        if (lease instanceof Apache5TrackingLeaseRequest) {
+            ((Apache5TrackingLeaseRequest) lease).markRedirected();
         }
-        return keepAlive;
+        return lease;
+    }
+
+    /** Wraps a managed pool's lease request for counting, leak tracking and a clear exhaustion error. */
+    public static LeaseRequest trackLease(PoolingHttpClientConnectionManager manager, LeaseRequest lease) {
+        try {
+            Apache5ManagedPool pool = BY_MANAGER.get(manager);
+            return pool != null && lease != null ? new Apache5TrackingLeaseRequest(pool, manager, lease) : lease;
+        } catch (Throwable error) {
+            AdviceErrors.record("lease tracking", error);
+            return lease;
+        }
+    }
+
+    // ---- releasing ---------------------------------------------------------------------------------------
+
+    /** Hands a release to the manager that really leased the endpoint; false when that is {@code manager}. */
+    public static boolean redirectRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
+                                          Object state, TimeValue keepAlive) {
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        if (owner == null) {
+            return false;
+        }
+        owner.release(endpoint, state, keepAlive);
+        return true;
+    }
+
+    /** See {@link Apache5ManagedPool#keepAliveOnRelease}. */
+    public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
+        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        return pool != null ? pool.keepAliveOnRelease(manager, keepAlive) : keepAlive;
+    }
+
+    /** After a release (also a failed one): stop watching the lease for leaks. */
+    public static void released(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
+        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        if (pool != null) {
+            pool.released(endpoint);
+        }
+    }
+
+    // ---- connecting ----------------------------------------------------------------------------------------
+
+    public static boolean redirectConnect(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
+                                          TimeValue timeout, HttpContext context) throws IOException {
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        if (owner == null) {
+            return false;
+        }
+        owner.connect(endpoint, timeout, context);
+        return true;
+    }
+
+    public static boolean redirectUpgrade(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
+                                          HttpContext context) throws IOException {
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        if (owner == null) {
+            return false;
+        }
+        owner.upgrade(endpoint, context);
+        return true;
+    }
+
+    /** Counts a new connection (and its TLS handshake), or a failed one. */
+    public static void connected(PoolingHttpClientConnectionManager manager, HttpContext context, Throwable failure) {
+        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        if (pool == null) {
+            return;
+        }
+        Object routeInfo = context != null ? HttpClientContext.castOrCreate(context).getHttpRoute() : null;
+        HttpRoute route = routeInfo instanceof HttpRoute ? (HttpRoute) routeInfo : null;
+        if (failure == null) {
+            pool.connected(route);
+        } else {
+            pool.connectFailed(route, failure);
+        }
+    }
+
+    /** A TLS upgrade of a tunnelled connection (HTTPS through a proxy). */
+    public static void upgraded(PoolingHttpClientConnectionManager manager, Throwable failure) {
+        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        if (pool == null) {
+            return;
+        }
+        if (failure == null) {
+            pool.counters().tlsHandshake();
+        } else {
+            pool.connectFailed(null, failure);
+        }
+    }
+
+    // ---- executing -----------------------------------------------------------------------------------------
+
+    /**
+     * A request failed inside {@code MainClientExec}. An Error there makes HttpClient close the whole
+     * manager (ignored for managed ones): the exchange's connection is discarded and the pool recreated.
+     */
+    public static void exchangeFailed(Object manager, ExecChain.Scope scope, Throwable failure) {
+        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        if (pool == null || failure == null) {
+            return;
+        }
+        if (failure instanceof Error) {
+            scope.execRuntime.discardEndpoint();
+            pool.fatal(failure);
+        } else if (failure instanceof IOException) {
+            pool.exchangeFailed(scope.route);
+        }
     }
 
     static boolean building() {
         return BUILDING.get() != null;
+    }
+
+    private static PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager manager,
+                                                                        ConnectionEndpoint endpoint) {
+        try {
+            Apache5ManagedPool pool = BY_MANAGER.get(manager);
+            return pool != null ? pool.ownerIfRedirected(manager, endpoint) : null;
+        } catch (Throwable error) {
+            AdviceErrors.record("endpoint owner lookup", error);
+            return null;
+        }
     }
 
     private static synchronized Apache5ManagedPool createPool(SetupFingerprint setup, PoolingHttpClientConnectionManagerBuilder builder)
@@ -119,24 +260,33 @@ public final class Apache5Pools {
             return null;
         }
         AgentConfig config = AgentConfig.current();
-        PoolingHttpClientConnectionManager manager;
-        BUILDING.set(Boolean.TRUE);
-        try {
-            manager = Apache5PoolFactory.build(builder, config);
-        } finally {
-            BUILDING.remove();
-        }
+        // A private copy of the builder: the application may change or reuse its own after build().
+        PoolingHttpClientConnectionManagerBuilder template = Apache5PoolFactory.copyOf(builder);
         String name = "apache5/" + ("custom".equals(kind) ? "custom-" + CUSTOM_SETUPS.incrementAndGet() : kind) + loaderSuffix();
         long keepAliveMillis = config.keepAliveExpiry().toMillis();
-        Apache5ManagedPool pool = new Apache5ManagedPool(name, LIBRARY, kind, manager, config.maxKeepAliveConnections(),
+        Apache5ManagedPool pool = new Apache5ManagedPool(name, LIBRARY, kind, () -> buildManager(template, config),
+                config.maxKeepAliveConnections(),
                 keepAliveMillis > 0 ? TimeValue.ofMilliseconds(keepAliveMillis) : null,
                 Timeout.ofMilliseconds(config.poolTimeout().toMillis()));
+        PoolingHttpClientConnectionManager manager = pool.manager();
         BY_MANAGER.put(manager, pool);
         BY_SETUP.put(setup, pool);
         PoolRegistry.register(pool);
         AgentLog.log().info("Created managed pool {} for {} ({} setup): max {} connections, {} per route",
                 name, LIBRARY, kind, manager.getMaxTotal(), manager.getDefaultMaxPerRoute());
         return pool;
+    }
+
+    private static PoolingHttpClientConnectionManager buildManager(PoolingHttpClientConnectionManagerBuilder template,
+                                                                   AgentConfig config) {
+        BUILDING.set(Boolean.TRUE);
+        try {
+            return Apache5PoolFactory.build(template, config);
+        } catch (ReflectiveOperationException error) {
+            throw new IllegalStateException("cannot build a connection manager from " + template, error);
+        } finally {
+            BUILDING.remove();
+        }
     }
 
     /** "default", "system" (useSystemProperties only) or "custom" (anything the application configured). */
@@ -163,10 +313,5 @@ public final class Apache5Pools {
             return "";
         }
         return "@" + loader.getClass().getSimpleName() + "-" + Integer.toHexString(System.identityHashCode(loader));
-    }
-
-    private static String libraryVersion() {
-        return LibraryVersion.read(PoolingHttpClientConnectionManager.class.getClassLoader(),
-                "org/apache/hc/client5/version.properties", "info.release");
     }
 }

@@ -1,0 +1,95 @@
+package io.httppool.agent.instrumentation.apache5;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.core5.function.Callback;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolEntry;
+
+/**
+ * The few private parts of HttpClient 5 the agent must reach: a manager's pool (to close chosen idle
+ * connections and to return a leaked entry) and an endpoint's pool-entry reference (to tell a released
+ * lease from a leaked one). Looked up once; when a version lacks them, leak reclaim and per-route eviction
+ * are off and everything else works.
+ */
+final class Apache5PoolInternals {
+
+    private static final MethodHandle MANAGER_POOL = findGetter(PoolingHttpClientConnectionManager.class, "pool");
+    private static final String ENDPOINT_CLASS =
+            "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager$InternalConnectionEndpoint";
+    private static final MethodHandle ENDPOINT_ENTRY_REF = findEndpointEntryRef();
+
+    private Apache5PoolInternals() {
+    }
+
+    static boolean canTrackLeases() {
+        return MANAGER_POOL != null && ENDPOINT_ENTRY_REF != null;
+    }
+
+    /** The endpoint's holder of its pool entry; null once released, or when this version hides it. */
+    @SuppressWarnings("unchecked")
+    static AtomicReference<PoolEntry<HttpRoute, ?>> entryRef(ConnectionEndpoint endpoint) {
+        if (ENDPOINT_ENTRY_REF == null || !endpoint.getClass().getName().equals(ENDPOINT_CLASS)) {
+            return null;
+        }
+        try {
+            return (AtomicReference<PoolEntry<HttpRoute, ?>>) ENDPOINT_ENTRY_REF.invoke(endpoint);
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /** Closes a leaked entry's connection and hands the entry back to the pool it came from. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static void returnLeaked(PoolingHttpClientConnectionManager manager, PoolEntry<HttpRoute, ?> entry) throws Throwable {
+        entry.discardConnection(CloseMode.IMMEDIATE);
+        Object pool = MANAGER_POOL.invoke(manager);
+        ((org.apache.hc.core5.pool.ManagedConnPool) pool).release(entry, false);
+    }
+
+    /** Closes idle connections the predicate selects; returns how many. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static int closeIdle(PoolingHttpClientConnectionManager manager, Predicate<PoolEntry<HttpRoute, ?>> select) throws Throwable {
+        if (MANAGER_POOL == null) {
+            return 0;
+        }
+        Object pool = MANAGER_POOL.invoke(manager);
+        int[] closed = {0};
+        Callback<PoolEntry<HttpRoute, ?>> callback = entry -> {
+            if (entry.hasConnection() && select.test(entry)) {
+                entry.discardConnection(CloseMode.GRACEFUL);
+                closed[0]++;
+            }
+        };
+        pool.getClass().getMethod("enumAvailable", Callback.class).invoke(pool, callback);
+        if (closed[0] > 0) {
+            manager.closeExpired(); // lets the pool drop the now-empty entries right away
+        }
+        return closed[0];
+    }
+
+    private static MethodHandle findEndpointEntryRef() {
+        try {
+            Class<?> endpointClass = Class.forName(ENDPOINT_CLASS, false, PoolingHttpClientConnectionManager.class.getClassLoader());
+            return findGetter(endpointClass, "poolEntryRef");
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static MethodHandle findGetter(Class<?> owner, String field) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
+            java.lang.reflect.Field reflected = owner.getDeclaredField(field);
+            return lookup.unreflectGetter(reflected).asType(MethodType.methodType(Object.class, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.httppool.agent.pool;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Monotonic counters of one managed pool, incremented by the library's helpers on the request path
+ * (so: {@link LongAdder}, no contention between request threads) and read by health checks and reports.
+ */
+public final class PoolCounters {
+
+    /** Kinds of failure counted in {@code http_client_errors_total{kind=...}}. */
+    public enum ErrorKind {
+        /** TCP connect refused, unreachable or timed out. */
+        CONNECT,
+        /** TLS handshake or certificate/hostname verification failed. */
+        TLS,
+        /** No pooled connection became free within HTTP_POOL_TIMEOUT. */
+        POOL_TIMEOUT,
+        /** I/O failure on an established connection (reset, read timeout, server closed early). */
+        IO,
+        /** A request ended with an Error (OutOfMemoryError...), after which HttpClient tries to close its pool. */
+        FATAL;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final LongAdder connectionsCreated = new LongAdder();
+    private final LongAdder tlsHandshakes = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder recreations = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
+    private final LongAdder leaks = new LongAdder();
+    private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
+
+    public PoolCounters() {
+        for (ErrorKind kind : ErrorKind.values()) {
+            errors.put(kind, new LongAdder());
+        }
+    }
+
+    public void connectionCreated() {
+        connectionsCreated.increment();
+    }
+
+    public void tlsHandshake() {
+        tlsHandshakes.increment();
+    }
+
+    public void request() {
+        requests.increment();
+    }
+
+    public void recreated() {
+        recreations.increment();
+    }
+
+    public void refreshed() {
+        refreshes.increment();
+    }
+
+    public void leak() {
+        leaks.increment();
+    }
+
+    public void error(ErrorKind kind) {
+        errors.get(kind).increment();
+    }
+
+    public long connectionsCreated() {
+        return connectionsCreated.sum();
+    }
+
+    public long tlsHandshakes() {
+        return tlsHandshakes.sum();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long recreations() {
+        return recreations.sum();
+    }
+
+    public long refreshes() {
+        return refreshes.sum();
+    }
+
+    public long leaks() {
+        return leaks.sum();
+    }
+
+    public long errors(ErrorKind kind) {
+        return errors.get(kind).sum();
+    }
+
+    /** Every error kind with its count, in declaration order. */
+    public Map<ErrorKind, Long> errors() {
+        Map<ErrorKind, Long> snapshot = new EnumMap<>(ErrorKind.class);
+        for (Map.Entry<ErrorKind, LongAdder> entry : errors.entrySet()) {
+            snapshot.put(entry.getKey(), entry.getValue().sum());
+        }
+        return Collections.unmodifiableMap(snapshot);
+    }
+}
