@@ -19,10 +19,10 @@ public record CheckInput(boolean open, PoolStats stats, CounterSnapshot sinceLas
     }
 
     /**
-     * Requests that ended since the last check, successfully or with an error on a connection. A pool that
-     * hands out connections which then fail is still moving; waiters timing out are not ends of a lease.
+     * Signs since the last check that leases move: requests counted (pools count one per lease) plus
+     * requests that failed on or while making a connection. Waiters timing out are no such sign.
      */
-    public long requestsEnded() {
+    public long leaseActivity() {
         return sinceLastCheck.requests() + sinceLastCheck.errors(ErrorKind.CONNECT) + sinceLastCheck.errors(ErrorKind.TLS)
                 + sinceLastCheck.errors(ErrorKind.IO) + sinceLastCheck.errors(ErrorKind.FATAL);
     }

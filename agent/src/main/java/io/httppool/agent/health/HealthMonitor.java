@@ -213,8 +213,7 @@ public final class HealthMonitor {
      * When the previous check had recreated it too, recreation does not help, and the pool stays UNHEALTHY.
      */
     private PoolHealth recover(ManagedPool pool, String name, Verdict verdict, boolean recreatedLastTime) {
-        AgentLog.log().warn("Pool {} is UNHEALTHY ({}): replacing it with a fresh pool; requests in flight finish on the old one",
-                name, verdict.reason());
+        AgentLog.log().warn("Health check: pool {} is UNHEALTHY ({}); recreating it", name, verdict.reason());
         try {
             pool.recreate(verdict.reason());
         } catch (Throwable error) {
