@@ -1,0 +1,128 @@
+package io.httppool.agent.jmx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.metrics.MetricsSnapshot;
+import io.httppool.agent.metrics.PoolHealth;
+import io.httppool.agent.metrics.PoolHealthRegistry;
+import io.httppool.agent.pool.HealthState;
+import io.httppool.agent.pool.PoolCounters.ErrorKind;
+import io.httppool.agent.testing.FakePool;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PoolMBeansTest {
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final PoolHealthRegistry health = new PoolHealthRegistry();
+    private final PoolMBeans mbeans = new PoolMBeans(ManagementFactory::getPlatformMBeanServer, health,
+            new AgentView(AgentConfig.defaults(), () -> MetricsSnapshot.take(List.of(), health)));
+
+    @AfterEach
+    void unregister() {
+        mbeans.unregisterAll();
+    }
+
+    @Test
+    void aPoolIsVisibleWithItsFigures() throws Exception {
+        FakePool pool = new FakePool("apache5/custom-1@Loader \"x\"").stats(3, 2, 1, 50);
+        pool.counterHandle().connectionCreated();
+        pool.counterHandle().request();
+        pool.counterHandle().request();
+        pool.counterHandle().error(ErrorKind.TLS);
+        health.record(pool.name(), new PoolHealth(HealthState.DEGRADED, "1 waiting for a connection",
+                Instant.parse("2025-06-01T12:00:00Z")));
+
+        mbeans.sync(List.of(pool));
+
+        ObjectName name = new ObjectName("io.httppool.agent:type=Pool,name=" + ObjectName.quote(pool.name()));
+        assertEquals(name, PoolMBeans.poolObjectName(pool.name()));
+        assertTrue(server.isRegistered(name));
+        assertEquals(pool.name(), server.getAttribute(name, "Name"));
+        assertEquals("Fake HTTP 1.0", server.getAttribute(name, "Library"));
+        assertEquals("default", server.getAttribute(name, "Setup"));
+        assertEquals("DEGRADED", server.getAttribute(name, "State"));
+        assertEquals("1 waiting for a connection", server.getAttribute(name, "Reason"));
+        assertEquals("2025-06-01T12:00:00Z", server.getAttribute(name, "LastCheck"));
+        assertEquals(true, server.getAttribute(name, "Open"));
+        assertEquals(3, server.getAttribute(name, "Leased"));
+        assertEquals(2, server.getAttribute(name, "Available"));
+        assertEquals(1, server.getAttribute(name, "Pending"));
+        assertEquals(50, server.getAttribute(name, "Max"));
+        assertEquals(1L, server.getAttribute(name, "ConnectionsCreated"));
+        assertEquals(2L, server.getAttribute(name, "Requests"));
+        assertEquals(0L, server.getAttribute(name, "Leaks"));
+        TabularData errors = (TabularData) server.getAttribute(name, "Errors");
+        CompositeData tls = errors.get(new Object[] {"tls"});
+        assertEquals(1L, tls.get("value"));
+        assertEquals(5, errors.size());
+    }
+
+    @Test
+    void operationsReachThePool() throws Exception {
+        FakePool pool = new FakePool("fake/operated");
+        mbeans.sync(List.of(pool));
+        ObjectName name = PoolMBeans.poolObjectName("fake/operated");
+
+        assertEquals(3, server.invoke(name, "evictIdleConnections", new Object[0], new String[0]));
+        server.invoke(name, "recreate", new Object[0], new String[0]);
+
+        assertEquals(1, pool.evictCalls.get());
+        assertEquals(List.of("requested over JMX"), pool.recreateReasons);
+        assertEquals(1L, server.getAttribute(name, "Recreations"));
+    }
+
+    @Test
+    void aPoolThatDisappearsIsUnregistered() {
+        FakePool pool = new FakePool("fake/short-lived");
+        mbeans.sync(List.of(pool));
+        assertTrue(server.isRegistered(PoolMBeans.poolObjectName("fake/short-lived")));
+
+        mbeans.sync(List.of());
+
+        assertFalse(server.isRegistered(PoolMBeans.poolObjectName("fake/short-lived")));
+    }
+
+    @Test
+    void theAgentIsVisibleWithItsConfiguration() throws Exception {
+        mbeans.sync(List.of());
+
+        ObjectName agent = new ObjectName("io.httppool.agent:type=Agent");
+        assertTrue(server.isRegistered(agent));
+        assertEquals(true, server.getAttribute(agent, "PoolingEnabled"));
+        assertEquals("dev", server.getAttribute(agent, "Version"));
+        assertEquals("UP", server.getAttribute(agent, "Status"));
+        assertTrue((Long) server.getAttribute(agent, "SuppressedErrors") >= 0);
+        TabularData configuration = (TabularData) server.getAttribute(agent, "Configuration");
+        assertEquals("60s", configuration.get(new Object[] {"HTTP_POOL_HEALTH_INTERVAL"}).get("value"));
+        assertEquals(AgentConfig.defaults().asMap().size(), configuration.size());
+
+        mbeans.unregisterAll();
+        assertFalse(server.isRegistered(agent));
+    }
+
+    @Test
+    void theViewDoesNotKeepThePoolAlive() throws Exception {
+        FakePool pool = new FakePool("fake/collectable");
+        java.lang.ref.WeakReference<FakePool> ref = new java.lang.ref.WeakReference<>(pool);
+        mbeans.sync(List.of(pool));
+        pool = null;
+
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+
+        assertEquals(null, ref.get(), "a registered MBean must not pin the pool (and its class loader)");
+    }
+}
