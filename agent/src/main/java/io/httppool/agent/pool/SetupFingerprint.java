@@ -87,7 +87,15 @@ public final class SetupFingerprint {
 
     /** Fingerprints every instance field of {@code setup}, including its class. */
     public static SetupFingerprint of(Object setup) {
-        Walker walker = new Walker();
+        return of(setup, type -> false);
+    }
+
+    /**
+     * As {@link #of(Object)}, also comparing by value the classes {@code effectivelyImmutable} names:
+     * library classes known to have a non-final field that nothing changes after construction.
+     */
+    public static SetupFingerprint of(Object setup, java.util.function.Predicate<Class<?>> effectivelyImmutable) {
+        Walker walker = new Walker(effectivelyImmutable);
         Field[] fields = INSTANCE_FIELDS.get(setup.getClass());
         if (fields == null) {
             return new SetupFingerprint(new Identity(setup), true);
@@ -130,8 +138,13 @@ public final class SetupFingerprint {
     }
 
     private static final class Walker {
+        final java.util.function.Predicate<Class<?>> effectivelyImmutable;
         int nodes;
         int identityParts;
+
+        Walker(java.util.function.Predicate<Class<?>> effectivelyImmutable) {
+            this.effectivelyImmutable = effectivelyImmutable;
+        }
 
         Object snapshot(Object value, int depth) {
             if (value == null) {
@@ -152,10 +165,13 @@ public final class SetupFingerprint {
                 }
                 return new ValueObject(type, parts);
             }
-            if (isJdkType(type) || depth > MAX_DEPTH || !ALL_FINAL.get(type)) {
+            if (isJdkType(type) || depth > MAX_DEPTH || !(ALL_FINAL.get(type) || effectivelyImmutable.test(type))) {
                 return identity(value);
             }
             Field[] fields = INSTANCE_FIELDS.get(type);
+            if (fields == null) {
+                return identity(value);
+            }
             Object[] parts = new Object[fields.length];
             for (int i = 0; i < fields.length; i++) {
                 parts[i] = snapshot(read(fields[i], value), depth + 1);

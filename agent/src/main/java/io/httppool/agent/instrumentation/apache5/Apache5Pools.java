@@ -63,7 +63,7 @@ public final class Apache5Pools {
                         + builder.getClass().getName() + " are not pooled: a builder subclass may change how connections are made");
                 return null;
             }
-            SetupFingerprint setup = SetupFingerprint.of(builder);
+            SetupFingerprint setup = SetupFingerprint.of(builder, Apache5Pools::effectivelyImmutable);
             Apache5ManagedPool pool = BY_SETUP.get(setup);
             if (pool == null) {
                 pool = createPool(setup, builder);
@@ -229,6 +229,17 @@ public final class Apache5Pools {
         } else if (failure instanceof IOException) {
             pool.exchangeFailed(scope.route);
         }
+    }
+
+    /**
+     * Library classes whose only non-final fields are set in their constructors (kept non-final for
+     * deprecated constructors): compared by value, so a strategy made per request around the same
+     * SSLContext and verifier still shares.
+     */
+    private static boolean effectivelyImmutable(Class<?> type) {
+        String name = type.getName();
+        return name.equals("org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy")
+                || name.equals("org.apache.hc.client5.http.ssl.ConscryptClientTlsStrategy");
     }
 
     static boolean building() {

@@ -1,0 +1,108 @@
+package io.httppool.agent.instrumentation.apache5;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.core5.ssl.SSLContexts;
+import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The keying rules of the managed pools, exercised on the real HttpClient 5 builder (no instrumentation).
+ * The pools are per class loader statics, so the test that exhausts the setup bound runs last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Apache5PoolsTest {
+
+    private static PoolingHttpClientConnectionManager shared(PoolingHttpClientConnectionManagerBuilder builder) {
+        PoolingHttpClientConnectionManager manager = Apache5Pools.sharedManagerFor(builder);
+        assertNotNull(manager);
+        return manager;
+    }
+
+    @Test
+    void defaultBuildersShareOneManagerSizedByTheAgent() {
+        PoolingHttpClientConnectionManager one = shared(PoolingHttpClientConnectionManagerBuilder.create());
+        PoolingHttpClientConnectionManager two = shared(PoolingHttpClientConnectionManagerBuilder.create());
+        assertSame(one, two);
+        assertEquals(100, one.getMaxTotal());
+        assertEquals(100, one.getDefaultMaxPerRoute());
+        assertTrue(Apache5Pools.ignoresClose(one));
+        assertSame(one, Apache5Pools.defaultManager());
+    }
+
+    @Test
+    void systemPropertiesMakeADifferentSetup() {
+        assertNotSame(shared(PoolingHttpClientConnectionManagerBuilder.create()),
+                shared(PoolingHttpClientConnectionManagerBuilder.create().useSystemProperties()));
+    }
+
+    @Test
+    void equalConfigsBuiltPerRequestShareAndKeepTheApplicationsLimits() {
+        PoolingHttpClientConnectionManager one = shared(PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(7).setMaxConnPerRoute(3)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(4)).build()));
+        PoolingHttpClientConnectionManager two = shared(PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(7).setMaxConnPerRoute(3)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(4)).build()));
+        assertSame(one, two);
+        assertEquals(7, one.getMaxTotal());
+        assertEquals(3, one.getDefaultMaxPerRoute());
+        PoolingHttpClientConnectionManager other = shared(PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(7).setMaxConnPerRoute(3)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5)).build()));
+        assertNotSame(one, other);
+    }
+
+    @Test
+    void trustAllNeverSharesWithVerifyingSetups() throws Exception {
+        SSLContext trustAll = SSLContexts.custom().loadTrustMaterial((chain, auth) -> true).build();
+        PoolingHttpClientConnectionManager insecure = shared(PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(trustAll, NoopHostnameVerifier.INSTANCE)));
+        PoolingHttpClientConnectionManager verifying = shared(PoolingHttpClientConnectionManagerBuilder.create());
+        PoolingHttpClientConnectionManager sameContextVerifying = shared(PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(trustAll)));
+        assertNotSame(insecure, verifying);
+        assertNotSame(insecure, sameContextVerifying, "same SSLContext, different hostname verification");
+        PoolingHttpClientConnectionManager insecureAgain = shared(PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(trustAll, NoopHostnameVerifier.INSTANCE)));
+        assertSame(insecure, insecureAgain, "the same SSLContext and verifier per request still share");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aNewSslContextPerRequestIsBoundedNotPooledForever() throws Exception {
+        int distinct = 0;
+        for (int i = 0; i < Apache5Pools.MAX_SETUPS + 5; i++) {
+            SSLContext fresh = SSLContexts.custom().build();
+            PoolingHttpClientConnectionManager manager = Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(fresh).buildClassic()));
+            if (manager != null && Apache5Pools.ignoresClose(manager)) {
+                distinct++;
+            }
+        }
+        assertTrue(distinct <= Apache5Pools.MAX_SETUPS, "managed custom setups: " + distinct);
+    }
+
+    @Test
+    void unmanagedManagersCloseAsUsual() {
+        PoolingHttpClientConnectionManager own = new PoolingHttpClientConnectionManager();
+        assertFalse(Apache5Pools.ignoresClose(own));
+        own.close();
+        assertTrue(own.isClosed());
+    }
+}
