@@ -11,6 +11,7 @@ import io.httppool.agent.pool.PoolRegistry;
 import io.httppool.agent.status.StatusServer;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,14 +41,21 @@ public final class Observability {
             return;
         }
         started = true;
+        List<CheckListener> listeners = new ArrayList<>();
+        listeners.add(new PoolSummaryLog());
         try {
-            mbeans = new PoolMBeans(ManagementFactory::getPlatformMBeanServer, HEALTH,
+            // Registration rides on the health thread: when the first pool appears or at the first check,
+            // whichever comes first; never during premain (see PoolMBeans).
+            PoolMBeans registrar = new PoolMBeans(ManagementFactory::getPlatformMBeanServer, HEALTH,
                     new AgentView(config, Observability::snapshot));
-            PoolMBeans registrar = mbeans;
-            // JMX registration rides on the health thread: when the first pool appears or at the first
-            // check, whichever comes first; never during premain (see PoolMBeans).
-            monitor = new HealthMonitor(HealthSettings.from(config), PoolRegistry::all, HEALTH, HealthRules.standard(),
-                    List.of(new PoolSummaryLog(), (pools, snapshot) -> registrar.sync(pools)));
+            listeners.add((pools, snapshot) -> registrar.sync(pools));
+            mbeans = registrar;
+        } catch (Throwable error) {
+            // A runtime image without java.management: health checks and the status server still work.
+            AgentLog.log().warn("JMX not available ({}): pools are checked but not shown over JMX", error.toString());
+        }
+        try {
+            monitor = new HealthMonitor(HealthSettings.from(config), PoolRegistry::all, HEALTH, HealthRules.standard(), listeners);
             monitor.start();
         } catch (Throwable error) {
             AgentLog.log().error("Health monitoring NOT started; pooling works, but pools are not checked or recovered", error);
