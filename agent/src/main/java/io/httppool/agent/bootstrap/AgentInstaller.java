@@ -5,18 +5,27 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.config.ConfigLoader;
+import io.httppool.agent.health.Observability;
+import io.httppool.agent.instrumentation.AdviceErrors;
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.instrumentation.LibraryTransformer;
 import io.httppool.agent.instrumentation.TransformErrorListener;
 import io.httppool.agent.instrumentation.apache5.Apache5Instrumentation;
 import io.httppool.agent.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
-/** Reads the configuration, and when pooling is on installs every library's instrumentation. */
+/**
+ * Reads the configuration and, when pooling is on, registers the deferred transformer; Byte Buddy and
+ * the observability parts start on a background thread.
+ */
 final class AgentInstaller {
 
     private static final String VERSION = versionOfThisJar();
@@ -24,7 +33,7 @@ final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    static void install(String agentArgs, Instrumentation instrumentation) {
+    static void install(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
         long started = System.nanoTime();
         ConfigLoader.Result loaded = ConfigLoader.fromEnvironment(agentArgs);
         AgentConfig config = loaded.config();
@@ -44,9 +53,21 @@ final class AgentInstaller {
         }
 
         List<LibraryInstrumentation> libraries = List.of(new Apache5Instrumentation());
+        Set<String> targets = new HashSet<>();
+        for (LibraryInstrumentation library : libraries) {
+            targets.addAll(library.instrumentedTypes());
+        }
+        DeferredTransformer transformer = new DeferredTransformer(targets, () -> byteBuddyTransformer(libraries));
+        instrumentation.addTransformer(transformer, true);
+        if (attachedLate) {
+            retransformLoaded(instrumentation, transformer);
+        }
+        startInBackground(transformer, config, started);
+    }
+
+    private static ClassFileTransformer byteBuddyTransformer(List<LibraryInstrumentation> libraries) {
         AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new TransformErrorListener())
@@ -54,10 +75,45 @@ final class AgentInstaller {
         for (LibraryInstrumentation library : libraries) {
             agent = LibraryTransformer.register(agent, library);
         }
-        agent.installOn(instrumentation);
+        return agent.makeRaw();
+    }
 
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        AgentLog.log().info("http-pool-agent {} pooling ON in {} ms; {}", VERSION, millis, config.describe());
+    /**
+     * Warms Byte Buddy up, logs the effective configuration (initialising the agent's logging is itself
+     * tens of milliseconds) and starts health checks, JMX and the status server, all off the main thread.
+     */
+    private static void startInBackground(DeferredTransformer transformer, AgentConfig config, long premainStarted) {
+        long premainMillis = (System.nanoTime() - premainStarted) / 1_000_000;
+        Thread thread = new Thread(() -> {
+            try {
+                transformer.delegate();
+                long readyMillis = (System.nanoTime() - premainStarted) / 1_000_000;
+                AgentLog.log().info("http-pool-agent {} pooling ON (premain {} ms, instrumentation ready after {} ms); {}",
+                        VERSION, premainMillis, readyMillis, config.describe());
+                Observability.start(config);
+            } catch (Throwable error) {
+                AdviceErrors.record("background start-up", error);
+            }
+        }, "http-pool-agent-init");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Attached to a running JVM: the library may be loaded already, so its classes are transformed now. */
+    private static void retransformLoaded(Instrumentation instrumentation, DeferredTransformer transformer) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (transformer.targets(type.getName()) && instrumentation.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        if (!loaded.isEmpty()) {
+            try {
+                instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+            } catch (Throwable error) {
+                AdviceErrors.record("retransformation of already loaded classes", error);
+            }
+        }
     }
 
     /** Config errors must reach the operator even when the log level hides errors. */

@@ -2,7 +2,6 @@ package io.httppool.agent.instrumentation;
 
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -26,10 +25,16 @@ public interface LibraryInstrumentation {
     /** A short version string of the library in {@code loader}, for the log. */
     String versionIn(ClassLoader loader);
 
+    /**
+     * Binary names of every type the hooks touch. Read at start-up without Byte Buddy, so the agent can
+     * defer loading it until one of these classes actually loads.
+     */
+    java.util.Set<String> instrumentedTypes();
+
     List<Hook> hooks();
 
-    /** Advice (by binary class name) applied to the methods of one type. */
-    record Hook(ElementMatcher<? super TypeDescription> type,
+    /** Advice (by binary class name) applied to the methods of one type (by binary name). */
+    record Hook(String typeName,
                 ElementMatcher<? super MethodDescription> methods,
                 String adviceClassName) {
     }

@@ -41,7 +41,7 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
         // One rule for all the library's types: transform() weaves every hook whose type matches.
         ElementMatcher.Junction<TypeDescription> anyHookedType = ElementMatchers.none();
         for (LibraryInstrumentation.Hook hook : transformer.hooks) {
-            anyHookedType = anyHookedType.or(hook.type());
+            anyHookedType = anyHookedType.or(ElementMatchers.named(hook.typeName()));
         }
         return agent.type(anyHookedType).transform(transformer);
     }
@@ -66,7 +66,7 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
         TypePool pool = TypePool.Default.of(locator);
         DynamicType.Builder<?> result = builder;
         for (LibraryInstrumentation.Hook hook : hooks) {
-            if (hook.type().matches(type)) {
+            if (hook.typeName().equals(type.getName())) {
                 TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
                 Advice advice = Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS);
                 result = result.visit(advice.on(hook.methods()));

@@ -71,17 +71,22 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     }
 
     @Override
+    public java.util.Set<String> instrumentedTypes() {
+        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CLIENTS);
+    }
+
+    @Override
     public List<Hook> hooks() {
         String advice = Apache5Instrumentation.class.getName() + "$";
         return List.of(
-                new Hook(named(BUILDER), named("build").and(takesArguments(0)), advice + "BuildAdvice"),
-                new Hook(named(MANAGER), named("close").and(takesArguments(0).or(takesArguments(1))), advice + "CloseAdvice"),
-                new Hook(named(MANAGER), named("lease").and(takesArguments(4)), advice + "LeaseAdvice"),
-                new Hook(named(MANAGER), named("release").and(takesArguments(3)), advice + "ReleaseAdvice"),
-                new Hook(named(MANAGER), named("connect").and(takesArguments(3)), advice + "ConnectAdvice"),
-                new Hook(named(MANAGER), named("upgrade").and(takesArguments(2)), advice + "UpgradeAdvice"),
-                new Hook(named(MAIN_EXEC), named("execute").and(takesArguments(3)), advice + "ExecuteAdvice"),
-                new Hook(named(CLIENTS), named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
+                new Hook(BUILDER, named("build").and(takesArguments(0)), advice + "BuildAdvice"),
+                new Hook(MANAGER, named("close").and(takesArguments(0).or(takesArguments(1))), advice + "CloseAdvice"),
+                new Hook(MANAGER, named("lease").and(takesArguments(4)), advice + "LeaseAdvice"),
+                new Hook(MANAGER, named("release").and(takesArguments(3)), advice + "ReleaseAdvice"),
+                new Hook(MANAGER, named("connect").and(takesArguments(3)), advice + "ConnectAdvice"),
+                new Hook(MANAGER, named("upgrade").and(takesArguments(2)), advice + "UpgradeAdvice"),
+                new Hook(MAIN_EXEC, named("execute").and(takesArguments(3)), advice + "ExecuteAdvice"),
+                new Hook(CLIENTS, named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
     }
 
     /** {@code PoolingHttpClientConnectionManagerBuilder.build()}: hand out the managed manager for this setup. */
