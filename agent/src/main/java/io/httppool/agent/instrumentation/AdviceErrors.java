@@ -26,7 +26,8 @@ public final class AdviceErrors {
             String origin = stack.length > 0 ? stack[0].toString() : "?";
             AgentLog.warnOnce("error:" + where + ":" + error.getClass().getName() + ":" + origin,
                     "Internal error in " + where + " (" + error
-                            + "); the application continues on its own code path. Later errors of this kind are counted, not logged.",
+                            + "); the agent stepped aside and the application carries on unharmed."
+                            + " Later errors of this kind are counted (http_pool_agent_suppressed_errors_total), not logged.",
                     error);
         } catch (Throwable ignored) {
             // Reporting must never be what breaks the application.
