@@ -150,8 +150,15 @@ public final class Apache5Pools {
 
     /** See {@link Apache5ManagedPool#keepAliveOnRelease}. */
     public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
-        return pool != null ? pool.keepAliveOnRelease(manager, keepAlive) : keepAlive;
+        try {
+            Apache5ManagedPool pool = BY_MANAGER.get(manager);
+            return pool != null ? pool.keepAliveOnRelease(manager, keepAlive) : keepAlive;
+        } catch (Throwable error) {
+            // The release advice cannot suppress errors wholesale (a redirected release must throw as the
+            // library would), so this one guards itself.
+            AdviceErrors.record("keep-alive on release", error);
+            return keepAlive;
+        }
     }
 
     /** After a release (also a failed one): stop watching the lease for leaks. */
