@@ -15,7 +15,7 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar demo-app/target/demo-app.jar <command> [options]
 
-              compare  [--seconds 8] [--warmup 2] [--concurrency 16] [--out demo-results]
+              compare  [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results]
                        [--agent-jar PATH] [--schemes http,https] [--runs before,after,reference,toggled-off]
                        Runs every variant of the proxy against the backend, each in its own JVM,
                        prints a table and writes OUT/report.json and OUT/report.html.
@@ -24,7 +24,7 @@ public final class Main {
                        The upstream session backend (HTTP and HTTPS, self-signed certificate).
               proxy    --upstream http(s)://127.0.0.1:PORT [--mode naive|pooled] [--port 0] [--threads 32]
                        The session proxy; naive = a new HttpClient per request, pooled = the hand fix.
-              load     --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 8] [--warmup 2]
+              load     --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 6] [--warmup 2]
                        [--stats-url URL] [--result FILE]
                        Closed-loop load against the proxy.
               startup  [--runs 15] [--agent-jar PATH]

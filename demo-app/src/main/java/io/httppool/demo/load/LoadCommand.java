@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code load --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 8] [--warmup 2]
+ * {@code load --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 6] [--warmup 2]
  * [--sessions 1000] [--stats-url URL] [--result FILE]}.
  */
 public final class LoadCommand {
@@ -18,7 +18,7 @@ public final class LoadCommand {
     public static void run(Args args) throws Exception {
         URI target = URI.create(args.required("url"));
         int concurrency = args.integer("concurrency", 16, 1, 1024);
-        int seconds = args.integer("seconds", 8, 1, 3600);
+        int seconds = args.integer("seconds", 6, 1, 3600);
         int warmup = args.integer("warmup", 2, 0, 600);
         int sessions = args.integer("sessions", 1000, 1, 10_000_000);
         String statsUrl = args.string("stats-url", null);
