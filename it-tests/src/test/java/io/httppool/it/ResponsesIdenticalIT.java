@@ -126,7 +126,10 @@ class ResponsesIdenticalIT {
                 problems.add(key + ": " + n + " connections for " + REQUESTS + " requests on " + THREADS + " threads");
             }
         });
-        assertTrue(problems.isEmpty(), "expected at most threads + 2 connections per habit:\n"
+        assertTrue(problems.isEmpty(), "expected at most threads + 2 connections per habit (the habits run one after"
+                + " the other, each on its own route: 12 routes x " + THREADS + " connections exceed the default"
+                + " HTTP_MAX_KEEPALIVE_CONNECTIONS=20, so the agent must drop the longest-idle connections of earlier"
+                + " routes, not the one just released):\n"
                 + String.join("\n", problems) + "\n" + with.describe());
     }
 

@@ -51,8 +51,8 @@ class SettingsHonoredIT {
     @CsvSource({"HTTP_MAX_CONNECTIONS, 4", "HTTP_MAX_CONNECTIONS_PER_ROUTE, 2"})
     void connectionLimitsBoundConcurrentConnections(String variable, int limit) {
         RunResult r = load(JvmRunner.app(LoadApp.class).withAgent().name("limit-" + variable).env(variable, String.valueOf(limit)),
-                "modes=default", "/delay/20", 320, 16);
-        assertEquals(320, r.summary().successes(), r.describe());
+                "modes=default", "/delay/20", 160, 16);
+        assertEquals(160, r.summary().successes(), r.describe());
         AgentLog.assertPoolingOn(r);
         int maxOpen = upstream.httpCounter().maxOpen();
         assertTrue(maxOpen <= limit, variable + "=" + limit + ": saw " + maxOpen + " connections open at once\n" + r.describe());
@@ -60,8 +60,8 @@ class SettingsHonoredIT {
 
     @Test
     void withoutTheAgentSixteenThreadsOpenMoreThanFourConnectionsAtOnce() {
-        RunResult r = load(JvmRunner.app(LoadApp.class).name("limit-baseline"), "modes=default", "/delay/20", 320, 16);
-        assertEquals(320, r.summary().successes(), r.describe());
+        RunResult r = load(JvmRunner.app(LoadApp.class).name("limit-baseline"), "modes=default", "/delay/20", 160, 16);
+        assertEquals(160, r.summary().successes(), r.describe());
         int maxOpen = upstream.httpCounter().maxOpen();
         assertTrue(maxOpen > 4, "the concurrency measure must be able to see more than 4, saw " + maxOpen + "\n" + r.describe());
     }

@@ -21,6 +21,7 @@ import org.apache.hc.client5.http.ssl.SSLConnectionSocketFactoryBuilder;
 import org.apache.hc.client5.http.ssl.TrustAllStrategy;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.ssl.SSLContexts;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -40,6 +41,8 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>{@code trustall}: trust-all SSLContext + {@code NoopHostnameVerifier} (TlsSocketStrategy API)</li>
  *   <li>{@code trustall-legacy}: the same through the deprecated {@code setSSLSocketFactory}</li>
  *   <li>{@code noverify}: default trust, but {@code NoopHostnameVerifier}</li>
+ *   <li>{@code novalidate}: own pool that never validates idle connections (a control for the
+ *       stale-connection test: it must fail where a validating pool succeeds)</li>
  * </ul>
  * Options (key=value program arguments): {@code response-timeout-ms} (an app-level
  * RequestConfig responseTimeout, applied in {@code custom} mode), {@code socket-timeout-ms} (an
@@ -52,7 +55,7 @@ public final class Habits {
 
     public static final Set<String> ALL = new TreeSet<>(List.of(
             "default", "system", "minimal", "builder", "custom", "pooling",
-            "trustall", "trustall-legacy", "noverify"));
+            "trustall", "trustall-legacy", "noverify", "novalidate"));
 
     private final Long responseTimeoutMs;
     private final Long socketTimeoutMs;
@@ -130,6 +133,14 @@ public final class Habits {
                 return HttpClients.custom()
                         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(SSLContexts.createDefault(), NoopHostnameVerifier.INSTANCE))
+                                .build())
+                        .build();
+            case "novalidate":
+                return HttpClients.custom()
+                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                        .setValidateAfterInactivity(TimeValue.NEG_ONE_MILLISECOND)
+                                        .build())
                                 .build())
                         .build();
             default:

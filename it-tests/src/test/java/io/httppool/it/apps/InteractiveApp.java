@@ -15,6 +15,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *     -> OK &lt;status&gt; &lt;url-encoded body&gt;  |  ERR &lt;exception class&gt; &lt;url-encoded message&gt;
  * SEQ &lt;mode&gt; &lt;METHOD&gt; &lt;url1&gt; &lt;url2&gt;  ONE client for two requests (a control: its cookie does travel)
  *     -> the second request's result (or the first one's ERR)
+ * OPEN &lt;name&gt; &lt;mode&gt;                 a long-lived client (not the per-request habit: for controls)
+ * USE &lt;name&gt; &lt;METHOD&gt; &lt;url&gt; [body]   a request on it (response closed, client kept)
+ * CLOSE &lt;name&gt;
  * QUIT
  * </pre>
  * Prints {@code READY} once started. Program arguments: the habit options of {@link Habits}.
@@ -24,6 +27,7 @@ public final class InteractiveApp {
     public static void main(String[] args) throws Exception {
         Habits habits = new Habits(Exchange.options(args));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        java.util.Map<String, CloseableHttpClient> clients = new java.util.HashMap<>();
         System.out.println("READY");
         System.out.flush();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -43,6 +47,18 @@ public final class InteractiveApp {
                         Habits.check(p[1]);
                         result = Exchange.perRequest(habits, p[1], p[2], p[3], p.length > 4 ? p[4] : null).line();
                         break;
+                    case "OPEN":
+                        Habits.check(p[2]);
+                        clients.put(p[1], habits.newClient(p[2]));
+                        result = "OK 0 opened";
+                        break;
+                    case "USE":
+                        result = Exchange.withClient(clients.get(p[1]), p[2], p[3], p.length > 4 ? p[4] : null).line();
+                        break;
+                    case "CLOSE":
+                        clients.remove(p[1]).close();
+                        result = "OK 0 closed";
+                        break;
                     case "SEQ":
                         Habits.check(p[1]);
                         result = sequence(habits, p[1], p[2], p[3], p[4]);
@@ -50,7 +66,7 @@ public final class InteractiveApp {
                     default:
                         result = "ERR " + IllegalArgumentException.class.getName() + " unknown+command";
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.io.IOException e) {
                 result = "ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage()));
             }
             System.out.println(result);

@@ -30,7 +30,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * method=GET|POST          body=text (POST body is text + "-" + i)
  * requests=2000 threads=16
  * storm=64                 extra threads that create and close clients in a loop meanwhile
- *                          (every 4th of their clients also makes a GET to paths[0])
+ * storm-request-every=N    every Nth storm client also makes a GET to paths[0] (default 0: none)
  * shared=true              harness self-check: one client for all requests (what pooling achieves)
  * response-timeout-ms=..., socket-timeout-ms=...   app-level timeouts, see {@link Habits}
  * dump=dir                 also writes every outcome line to dir/mode_scheme_port.txt (for diffs)
@@ -43,6 +43,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 public final class LoadApp {
 
     private static String dumpDir;
+    private static int stormRequestEvery;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = Exchange.options(args);
@@ -66,6 +67,7 @@ public final class LoadApp {
         int requests = Integer.parseInt(o.getOrDefault("requests", "100"));
         int threads = Integer.parseInt(o.getOrDefault("threads", "4"));
         int storm = Integer.parseInt(o.getOrDefault("storm", "0"));
+        stormRequestEvery = Integer.parseInt(o.getOrDefault("storm-request-every", "0"));
         boolean shared = Boolean.parseBoolean(o.getOrDefault("shared", "false"));
         Habits habits = new Habits(o);
         dumpDir = o.get("dump");
@@ -96,7 +98,7 @@ public final class LoadApp {
                 long iteration = 0;
                 while (!done.get()) {
                     try (CloseableHttpClient client = habits.newClient(mode)) {
-                        if (iteration++ % 4 == 0) {
+                        if (stormRequestEvery > 0 && iteration++ % stormRequestEvery == 0) {
                             Exchange.Outcome out = Exchange.withClient(client, "GET", base + paths[0], null);
                             if (!out.ok()) {
                                 stormFailures.incrementAndGet();

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bytes, so it is transparent to TLS (for HTTPS every accepted connection is a full handshake: a
  * per-request client builds a fresh SSLContext, so there is no session resumption).
  *
- * <p>Optionally it closes a client connection that carried no bytes in either direction for
- * {@code idleCloseMillis}, like a server or load balancer with a short keep-alive timeout.
+ * <p>Optionally it closes a kept-alive connection (one that carried a response already) that
+ * carried no bytes in either direction for {@code idleCloseMillis}, like a server or load balancer
+ * with a short keep-alive timeout.
  * The upstream is looked up per connection, so it may be restarted on another port.
  */
 public final class CountingForwarder implements AutoCloseable {
@@ -95,6 +96,15 @@ public final class CountingForwarder implements AutoCloseable {
         maxOpen.set(open.get());
     }
 
+    /** Waits up to {@code millis} until no connection is open; true if none is. */
+    public boolean awaitNoneOpen(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (open.get() > 0 && System.nanoTime() < deadline) {
+            sleep(5);
+        }
+        return open.get() == 0;
+    }
+
     /** Closes every open connection now (both sides), as a restarting server would. */
     public void closeAllConnections() {
         for (Link l : links) {
@@ -133,7 +143,7 @@ public final class CountingForwarder implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (Link l : links) {
-            if (now - l.lastActivity > TimeUnit.MILLISECONDS.toNanos(idle)) {
+            if (l.answered && now - l.lastActivity > TimeUnit.MILLISECONDS.toNanos(idle)) {
                 l.close();
             }
         }
@@ -165,6 +175,8 @@ public final class CountingForwarder implements AutoCloseable {
         final Socket client;
         volatile Socket upstream;
         volatile long lastActivity = System.nanoTime();
+        /** Idle close applies only to a kept-alive connection: one that already carried a response. */
+        volatile boolean answered;
         private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
         Link(Socket client) {
@@ -197,6 +209,9 @@ public final class CountingForwarder implements AutoCloseable {
                 OutputStream out = to.getOutputStream();
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                     lastActivity = System.nanoTime();
+                    if (from != client) {
+                        answered = true;
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }

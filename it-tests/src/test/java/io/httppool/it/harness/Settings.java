@@ -21,16 +21,57 @@ public final class Settings {
         return Files.isDirectory(cwd.resolve("it-tests")) ? cwd.resolve("it-tests") : cwd;
     }
 
-    /** The agent jar under test: system property {@code agent.jar}. */
-    public static Path agentJar() {
-        String p = System.getProperty("agent.jar");
-        Path jar = p != null ? Path.of(p) : moduleDir().resolve("../agent/target/http-pool-agent.jar");
-        jar = jar.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("agent jar not found at " + jar
-                    + ": build it first with `mvn -B -DskipTests package -pl agent` (or run `mvn -B -pl it-tests -am verify`)");
+    private static Path agentSnapshot;
+    private static String agentProblem;
+
+    /**
+     * The agent jar under test (system property {@code agent.jar}), as a snapshot copied once per
+     * test JVM into the work directory: every test of a run uses the same jar, even if the agent is
+     * rebuilt in the working tree meanwhile. A copy that is not a complete agent jar yet (caught
+     * mid-build, or missing for a moment) is retried for up to 20 s, once per test JVM.
+     */
+    public static synchronized Path agentJar() {
+        if (agentSnapshot != null) {
+            return agentSnapshot;
         }
-        return jar;
+        if (agentProblem != null) {
+            throw new IllegalStateException(agentProblem);
+        }
+        String p = System.getProperty("agent.jar");
+        Path jar = (p != null ? Path.of(p) : moduleDir().resolve("../agent/target/http-pool-agent.jar")).toAbsolutePath().normalize();
+        Path copy = workDir().resolve("agent-under-test.jar");
+        String problem = null;
+        for (int attempt = 0; attempt < 40; attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (!Files.isRegularFile(jar)) {
+                problem = "agent jar not found at " + jar
+                        + ": build it first with `mvn -B -DskipTests package -pl agent` (or run `mvn -B -pl it-tests -am verify`)";
+                continue;
+            }
+            try {
+                Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (java.util.jar.JarFile jf = new java.util.jar.JarFile(copy.toFile())) {
+                    java.util.jar.Manifest mf = jf.getManifest();
+                    if (mf != null && mf.getMainAttributes().getValue("Premain-Class") != null) {
+                        agentSnapshot = copy;
+                        System.out.println("agent jar under test: " + jar + " (" + Files.size(copy) + " bytes, copied to " + copy + ")");
+                        return copy;
+                    }
+                    problem = "agent jar " + jar + " has no Premain-Class in its manifest";
+                }
+            } catch (IOException e) {
+                problem = "agent jar " + jar + " is not usable: " + e;
+            }
+        }
+        agentProblem = problem;
+        throw new IllegalStateException(problem);
     }
 
     public static Path workDir() {
