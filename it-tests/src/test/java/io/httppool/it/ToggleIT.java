@@ -26,8 +26,8 @@ import io.httppool.it.harness.Upstream;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ToggleIT {
 
-    static final int REQUESTS = 200;
-    static final int THREADS = 8;
+    static final int REQUESTS = 100;
+    static final int THREADS = 4;
 
     private static Upstream upstream;
 

@@ -28,6 +28,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CountingForwarder implements AutoCloseable {
 
+    /** All traffic stays on 127.0.0.1 (not whatever getLoopbackAddress() prefers, e.g. ::1). */
+    private static final InetAddress LOOPBACK = loopback();
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private final ServerSocket server;
     private volatile int targetPort;
     private volatile long idleCloseMillis;
@@ -51,7 +62,7 @@ public final class CountingForwarder implements AutoCloseable {
         this.targetPort = targetPort;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        server.bind(new InetSocketAddress(LOOPBACK, 0), 4096);
         Thread acceptor = new Thread(this::acceptLoop, "forwarder-accept-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -189,7 +200,7 @@ public final class CountingForwarder implements AutoCloseable {
                 Socket up = new Socket();
                 upstream = up;
                 up.setTcpNoDelay(true);
-                up.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
+                up.connect(new InetSocketAddress(LOOPBACK, targetPort), 5000);
                 pumps.execute(() -> pump(up, client));
                 pump(client, up);
             } catch (IOException | RuntimeException e) {
