@@ -17,6 +17,7 @@ public final class Main {
 
               compare  [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results]
                        [--agent-jar PATH] [--schemes http,https] [--runs before,after,reference,toggled-off]
+                       [--repeat 1]  (with N > 1 each run N times, the median-throughput run reported)
                        Runs every variant of the proxy against the backend, each in its own JVM,
                        prints a table and writes OUT/report.json and OUT/report.html.
 

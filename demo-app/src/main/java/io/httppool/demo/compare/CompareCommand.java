@@ -14,13 +14,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code compare [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results] [--agent-jar PATH]
- * [--schemes http,https] [--runs before,after,reference,toggled-off]}: every run, then the table
- * and the two report files.
+ * [--schemes http,https] [--runs before,after,reference,toggled-off] [--repeat 1]}: every run, then
+ * the table and the two report files.
  */
 public final class CompareCommand {
 
@@ -36,12 +39,13 @@ public final class CompareCommand {
                 Path.of(args.string("out", "demo-results")).toAbsolutePath().normalize(),
                 args.string("agent-jar", null),
                 schemes(args.string("schemes", "http,https")),
-                variants(args.string("runs", "before,after,reference,toggled-off")));
+                variants(args.string("runs", "before,after,reference,toggled-off")),
+                args.integer("repeat", 1, 1, 50));
         args.rejectUnknown();
 
         Path agentJar = settings.needsAgent() ? DemoJar.agentJar(settings.agentJarOverride()) : null;
         Files.createDirectories(settings.out());
-        int total = settings.schemes().size() * settings.variants().size();
+        int total = settings.schemes().size() * settings.variants().size() * settings.repeat();
         Progress progress = Progress.forConsole(total);
         progress.message(String.format(Locale.ROOT,
                 "compare: %d runs x (%d s warm-up + %d s measured), %d concurrent clients, agent %s; about %d s in all",
@@ -53,14 +57,20 @@ public final class CompareCommand {
             RunExecutor executor = new RunExecutor(settings, backend, agentJar, progress);
             int index = 0;
             for (String scheme : settings.schemes()) {
-                for (Variant variant : settings.variants()) {
-                    results.add(executor.run(++index, scheme, variant));
+                Map<Variant, List<RunResult>> rounds = new LinkedHashMap<>();
+                // Rounds go through all variants in turn, so drift in the machine's load hits each alike.
+                for (int round = 0; round < settings.repeat(); round++) {
+                    for (Variant variant : settings.variants()) {
+                        rounds.computeIfAbsent(variant, v -> new ArrayList<>()).add(executor.run(++index, scheme, variant));
+                    }
                 }
+                rounds.values().forEach(runs -> results.add(medianByThroughput(runs)));
             }
         }
 
         List<TargetCheck.Target> targets = TargetCheck.evaluate(results, settings.concurrency());
         ReportContext context = new ReportContext(Instant.now(), settings.concurrency(), settings.seconds(), settings.warmup(),
+                settings.repeat(),
                 agentJar == null ? "" : agentJar.toString(), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -75,6 +85,13 @@ public final class CompareCommand {
         System.out.println("report: " + json);
         System.out.println("        " + html);
         System.out.println("logs:   " + settings.out().resolve("logs"));
+    }
+
+    /** With --repeat, the run with the median throughput stands for its variant (all its figures from one run). */
+    static RunResult medianByThroughput(List<RunResult> runs) {
+        List<RunResult> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(RunResult::requestsPerSecond));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private static List<String> schemes(String value) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The options of one {@code compare}. */
 record CompareSettings(int seconds, int warmup, int concurrency, Path out, String agentJarOverride,
-                       List<String> schemes, List<Variant> variants) {
+                       List<String> schemes, List<Variant> variants, int repeat) {
 
     boolean needsAgent() {
         return variants.stream().anyMatch(v -> v.agent);

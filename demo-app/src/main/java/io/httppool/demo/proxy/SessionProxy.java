@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SessionProxy implements AutoCloseable {
 
+    static final String WORKER_THREAD_PREFIX = "proxy-worker-";
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final Forwarder forwarder;
@@ -31,7 +33,7 @@ public final class SessionProxy implements AutoCloseable {
         // Fixed: the threads live as long as the proxy, so the per-thread allocation counters
         // (ProxyStats) see everything, and a burst cannot grow the JVM's thread count.
         workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "proxy-worker-" + threadNumber.incrementAndGet());
+            Thread t = new Thread(r, WORKER_THREAD_PREFIX + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -49,8 +49,9 @@ public final class HtmlReportWriter {
         html.append("<h1>http-pool-agent: the naive session proxy, before and after</h1>\n");
         html.append("<p class=\"meta\">")
                 .append(Html.escape(String.format(Locale.ROOT,
-                        "%s · %d concurrent clients · %d s measured after %d s warm-up per run · Java %s · %d CPUs · %s",
+                        "%s · %d concurrent clients · %d s measured after %d s warm-up per run%s · Java %s · %d CPUs · %s",
                         context.generatedAt(), context.concurrency(), context.seconds(), context.warmupSeconds(),
+                        context.repeat() > 1 ? " · median-throughput run of " + context.repeat() : "",
                         context.javaVersion(), context.cpus(), context.os())))
                 .append("</p>\n");
 

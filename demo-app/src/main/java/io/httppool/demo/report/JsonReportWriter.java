@@ -22,6 +22,7 @@ public final class JsonReportWriter {
                 .append("\"concurrency\": ").append(context.concurrency())
                 .append(", \"seconds\": ").append(context.seconds())
                 .append(", \"warmup_seconds\": ").append(context.warmupSeconds())
+                .append(", \"repeat\": ").append(context.repeat())
                 .append(", \"agent_jar\": ").append(quote(context.agentJar()))
                 .append(", \"java\": ").append(quote(context.javaVersion()))
                 .append(", \"cpus\": ").append(context.cpus())

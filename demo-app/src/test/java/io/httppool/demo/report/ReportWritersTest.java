@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ReportWritersTest {
 
     private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"),
-            16, 8, 2, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
+            16, 8, 2, 1, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
 
     private static final List<RunResult> RUNS = List.of(
             run("before", "http", false, 2300, 6.5, 15.1, 0, 18_400, 0, 150_000, 0.41),
@@ -81,7 +81,7 @@ class ReportWritersTest {
 
     @Test
     void jsonEscapesStrings() throws Exception {
-        ReportContext odd = new ReportContext(Instant.EPOCH, 1, 1, 0, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
+        ReportContext odd = new ReportContext(Instant.EPOCH, 1, 1, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
         JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(odd, List.of(), List.of()));
         assertEquals("C:\\agents\\\"quoted\"\n.jar", root.get("settings").get("agent_jar").asText());
     }

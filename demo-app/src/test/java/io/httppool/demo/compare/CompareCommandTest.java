@@ -1,0 +1,32 @@
+package io.httppool.demo.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.httppool.demo.report.RunResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompareCommandTest {
+
+    @Test
+    void repeatedRunsAreRepresentedByTheMedianThroughputRunWithAllItsFigures() {
+        RunResult slow = run(100, 9.0);
+        RunResult middle = run(200, 5.0);
+        RunResult fast = run(300, 1.0);
+        assertEquals(middle, CompareCommand.medianByThroughput(List.of(fast, slow, middle)));
+        assertEquals(slow, CompareCommand.medianByThroughput(List.of(fast, slow)), "even count: the lower middle");
+        assertEquals(fast, CompareCommand.medianByThroughput(List.of(fast)));
+    }
+
+    @Test
+    void variantsMapToTheRightProxyAndAgentSettings() {
+        assertEquals("client-per-request", Variant.parse("after").proxyClient());
+        assertEquals("shared-pool", Variant.parse("reference").proxyClient());
+        assertEquals("false", Variant.parse("toggled-off").poolEnabled);
+        assertEquals(false, Variant.parse("before").agent);
+    }
+
+    private static RunResult run(double rps, double p99) {
+        return new RunResult("after", "https", true, "client-per-request", 1, rps, 1, p99, 0, 16, 16, 1000, 1);
+    }
+}
