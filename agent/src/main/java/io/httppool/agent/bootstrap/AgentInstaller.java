@@ -41,9 +41,8 @@ final class AgentInstaller {
 
         if (!loaded.valid()) {
             for (String error : loaded.errors()) {
-                reportConfigError(config, error);
+                reportConfigError(config, error + "; pooling OFF, the application runs without the agent");
             }
-            reportConfigError(config, "pooling OFF: fix the setting(s) above; the application runs without the agent");
             return;
         }
         AgentConfig.install(config);

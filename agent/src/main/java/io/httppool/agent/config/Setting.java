@@ -15,7 +15,7 @@ public enum Setting {
     MAX_CONNECTIONS_PER_ROUTE("HTTP_MAX_CONNECTIONS_PER_ROUTE", null, SettingType.integer(1, 10_000),
             "Most connections to one host (route). Default: HTTP_MAX_CONNECTIONS."),
     MAX_KEEPALIVE_CONNECTIONS("HTTP_MAX_KEEPALIVE_CONNECTIONS", "20", SettingType.integer(0, 10_000),
-            "Most idle connections kept open per pool; a connection released beyond that is closed."),
+            "Most idle connections kept open per pool; beyond that the longest-idle ones are closed."),
     KEEPALIVE_EXPIRY("HTTP_KEEPALIVE_EXPIRY", "300", SettingType.seconds(0, 86_400),
             "Seconds an idle connection is kept when the server sent no Keep-Alive timeout."),
     CONNECT_TIMEOUT("HTTP_CONNECT_TIMEOUT", "10", SettingType.seconds(0, 86_400),

@@ -17,6 +17,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
 import org.apache.hc.client5.http.io.LeaseRequest;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -40,6 +41,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     private static final String BUILDER = "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder";
     private static final String MANAGER = "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager";
     private static final String MAIN_EXEC = "org.apache.hc.client5.http.impl.classic.MainClientExec";
+    private static final String CONNECT_EXEC = "org.apache.hc.client5.http.impl.classic.ConnectExec";
+    private static final String MINIMAL_CLIENT = "org.apache.hc.client5.http.impl.classic.MinimalHttpClient";
     private static final String CLIENTS = "org.apache.hc.client5.http.impl.classic.HttpClients";
 
     @Override
@@ -72,7 +75,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
 
     @Override
     public java.util.Set<String> instrumentedTypes() {
-        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CLIENTS);
+        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, CLIENTS);
     }
 
     @Override
@@ -86,6 +89,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 new Hook(MANAGER, named("connect").and(takesArguments(3)), advice + "ConnectAdvice"),
                 new Hook(MANAGER, named("upgrade").and(takesArguments(2)), advice + "UpgradeAdvice"),
                 new Hook(MAIN_EXEC, named("execute").and(takesArguments(3)), advice + "ExecuteAdvice"),
+                new Hook(CONNECT_EXEC, named("execute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
+                new Hook(MINIMAL_CLIENT, named("doExecute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
                 new Hook(CLIENTS, named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
     }
 
@@ -200,6 +205,24 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
             if (!redirected) {
                 Apache5Pools.upgraded(manager, failure);
             }
+        }
+    }
+
+    /**
+     * {@code ConnectExec.execute(request, scope, chain)} and {@code MinimalHttpClient.doExecute(target,
+     * request, context)}, the two places that lease a connection for a request: the lease learns its method.
+     */
+    public static final class ConnectExecAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static String enter(@Advice.AllArguments Object[] arguments) {
+            ClassicHttpRequest request = arguments[0] instanceof ClassicHttpRequest
+                    ? (ClassicHttpRequest) arguments[0] : (ClassicHttpRequest) arguments[1];
+            return Apache5Pools.exchangeStarting(request.getMethod());
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter String previous) {
+            Apache5Pools.exchangeConnected(previous);
         }
     }
 

@@ -110,21 +110,42 @@ final class Apache5ManagedPool implements ManagedPool {
     }
 
     /**
-     * How long a released connection may stay idle: null (close it) when the pool already keeps
-     * HTTP_MAX_KEEPALIVE_CONNECTIONS idle ones, the agent's expiry in place of the library's 3-minute
-     * default, and otherwise what the server's Keep-Alive header or the application said.
+     * How long a released connection may stay idle: the agent's expiry in place of the library's 3-minute
+     * default, otherwise what the server's Keep-Alive header or the application said.
      */
-    TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
-        if (keepAlive == null) {
-            return null;
-        }
-        if (manager.getTotalStats().getAvailable() >= maxIdle) {
-            return null;
-        }
-        if (Apache5Pools.LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
+    TimeValue keepAliveOnRelease(TimeValue keepAlive) {
+        if (keepAlive != null && Apache5Pools.LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
             return keepAliveExpiry;
         }
         return keepAlive;
+    }
+
+    /**
+     * After a release: beyond HTTP_MAX_KEEPALIVE_CONNECTIONS idle connections, the longest idle ones are
+     * closed (as OkHttp and httpx do), so a busy host keeps its fresh connections while a quiet one
+     * gives up its old ones.
+     */
+    void trimIdle(PoolingHttpClientConnectionManager manager) {
+        int excess = manager.getTotalStats().getAvailable() - maxIdle;
+        if (excess > 0) {
+            closeIdleQuietly(manager, Apache5PoolInternals.longestIdle(manager, excess));
+        }
+    }
+
+    /**
+     * HttpClient retries idempotent requests that fail on a connection the server had closed, but never a
+     * POST or PATCH; a per-request client never meets such a connection. So before a non-idempotent request
+     * goes out on a reused connection, the connection is checked for a server-side close (a read of at
+     * most 1 ms) whatever its idle time, and replaced by a fresh one if it was closed.
+     */
+    void validateBeforeNonIdempotent(ConnectionEndpoint endpoint) {
+        String method = Apache5Pools.currentMethod();
+        if (method == null || org.apache.hc.core5.http.Method.isIdempotent(method) || !endpoint.isConnected()) {
+            return;
+        }
+        if (Apache5PoolInternals.isStale(endpoint)) {
+            endpoint.close(CloseMode.IMMEDIATE);
+        }
     }
 
     TimeoutException exhausted(TimeoutException cause, Timeout waited) {
@@ -212,8 +233,7 @@ final class Apache5ManagedPool implements ManagedPool {
         }
         int excess = manager.getTotalStats().getAvailable() - maxIdleConnections;
         if (excess > 0) {
-            int[] budget = {excess};
-            closeIdleQuietly(manager, entry -> budget[0]-- > 0);
+            closeIdleQuietly(manager, Apache5PoolInternals.longestIdle(manager, excess));
         }
         drainRetired();
         return Math.max(0, before - manager.getTotalStats().getAvailable());

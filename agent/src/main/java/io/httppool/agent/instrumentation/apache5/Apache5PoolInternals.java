@@ -74,6 +74,32 @@ final class Apache5PoolInternals {
         return closed[0];
     }
 
+    /**
+     * Selects the {@code count} longest-idle entries of the pool's available list. Called inside
+     * {@code enumAvailable}, under the pool's lock: the list is most-recently-released first (the
+     * default LIFO reuse), so the oldest are its tail.
+     */
+    static Predicate<PoolEntry<HttpRoute, ?>> longestIdle(PoolingHttpClientConnectionManager manager, int count) {
+        int keep = Math.max(0, manager.getTotalStats().getAvailable() - count);
+        int[] seen = {0};
+        return entry -> seen[0]++ >= keep;
+    }
+
+    /** True when the endpoint's pooled connection was closed by the server (a read of at most 1 ms). */
+    static boolean isStale(ConnectionEndpoint endpoint) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);
+        PoolEntry<HttpRoute, ?> entry = ref != null ? ref.get() : null;
+        Object connection = entry != null ? entry.getConnection() : null;
+        if (!(connection instanceof org.apache.hc.core5.http.io.HttpClientConnection)) {
+            return false;
+        }
+        try {
+            return ((org.apache.hc.core5.http.io.HttpClientConnection) connection).isStale();
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
     private static MethodHandle findEndpointEntryRef() {
         try {
             Class<?> endpointClass = Class.forName(ENDPOINT_CLASS, false, PoolingHttpClientConnectionManager.class.getClassLoader());

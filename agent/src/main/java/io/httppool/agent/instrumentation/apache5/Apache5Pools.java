@@ -152,7 +152,7 @@ public final class Apache5Pools {
     public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
         try {
             Apache5ManagedPool pool = BY_MANAGER.get(manager);
-            return pool != null ? pool.keepAliveOnRelease(manager, keepAlive) : keepAlive;
+            return pool != null ? pool.keepAliveOnRelease(keepAlive) : keepAlive;
         } catch (Throwable error) {
             // The release advice cannot suppress errors wholesale (a redirected release must throw as the
             // library would), so this one guards itself.
@@ -161,12 +161,36 @@ public final class Apache5Pools {
         }
     }
 
-    /** After a release (also a failed one): stop watching the lease for leaks. */
+    /** After a release (also a failed one): stop watching the lease, keep the idle connections in bounds. */
     public static void released(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
         Apache5ManagedPool pool = BY_MANAGER.get(manager);
         if (pool != null) {
             pool.released(endpoint);
+            pool.trimIdle(manager);
         }
+    }
+
+    // ---- the request being executed ------------------------------------------------------------------
+
+    private static final ThreadLocal<String> METHOD = new ThreadLocal<>();
+
+    /** {@code ConnectExec} is about to acquire a connection for a request with this method; returns the previous one. */
+    public static String exchangeStarting(String method) {
+        String previous = METHOD.get();
+        METHOD.set(method);
+        return previous;
+    }
+
+    public static void exchangeConnected(String previous) {
+        if (previous == null) {
+            METHOD.remove();
+        } else {
+            METHOD.set(previous);
+        }
+    }
+
+    static String currentMethod() {
+        return METHOD.get();
     }
 
     // ---- connecting ----------------------------------------------------------------------------------------

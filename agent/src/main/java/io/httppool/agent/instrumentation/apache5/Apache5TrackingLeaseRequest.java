@@ -45,6 +45,7 @@ final class Apache5TrackingLeaseRequest implements LeaseRequest {
             throw failed;
         }
         pool.leased(endpoint, owner, redirected);
+        pool.validateBeforeNonIdempotent(endpoint);
         return endpoint;
     }
 
