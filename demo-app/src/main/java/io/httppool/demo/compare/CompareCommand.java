@@ -27,6 +27,8 @@ import java.util.Map;
  */
 public final class CompareCommand {
 
+    private static final int BACKEND_WARMUP_SECONDS = 2;
+
     private CompareCommand() {
     }
 
@@ -50,11 +52,13 @@ public final class CompareCommand {
         progress.message(String.format(Locale.ROOT,
                 "compare: %d runs x (%d s warm-up + %d s measured), %d concurrent clients, agent %s; about %d s in all",
                 total, settings.warmup(), settings.seconds(), settings.concurrency(),
-                agentJar == null ? "not needed" : agentJar, total * (settings.warmup() + settings.seconds() + 2) + 3));
+                agentJar == null ? "not needed" : agentJar, total * (settings.warmup() + settings.seconds() + 2) + BACKEND_WARMUP_SECONDS + 5));
 
         List<RunResult> results = new ArrayList<>();
         try (BackendProcess backend = BackendProcess.start(settings.out())) {
             RunExecutor executor = new RunExecutor(settings, backend, agentJar, progress);
+            progress.message("warming up the backend (" + BACKEND_WARMUP_SECONDS + " s)");
+            executor.warmUpBackend(BACKEND_WARMUP_SECONDS);
             int index = 0;
             for (String scheme : settings.schemes()) {
                 Map<Variant, List<RunResult>> rounds = new LinkedHashMap<>();

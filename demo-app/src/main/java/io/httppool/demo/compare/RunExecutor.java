@@ -36,6 +36,24 @@ final class RunExecutor {
         this.progress = progress;
     }
 
+    /**
+     * Load straight at the backend before the first run: otherwise the first run ("before" over
+     * HTTP) would also pay for the backend JVM's JIT warm-up, and no other run would.
+     */
+    void warmUpBackend(int seconds) throws IOException, InterruptedException {
+        Path log = settings.out().resolve("logs").resolve("backend-warmup-load.log");
+        List<String> arguments = List.of(
+                "--url", backend.baseUrl("http"),
+                "--concurrency", String.valueOf(settings.concurrency()),
+                "--seconds", String.valueOf(seconds),
+                "--warmup", "0");
+        try (ChildJvm load = ChildJvm.start("load", LOAD_HEAP, arguments, Map.of(), log)) {
+            if (load.waitFor(Duration.ofSeconds(seconds + 60)) != 0) {
+                throw new IOException("warming up the backend failed; see " + log + ":\n" + load.tail());
+            }
+        }
+    }
+
     RunResult run(int index, String scheme, Variant variant) throws IOException, InterruptedException {
         String id = scheme + "-" + variant.label;
         Path logs = settings.out().resolve("logs");
