@@ -43,6 +43,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     private static final String MAIN_EXEC = "org.apache.hc.client5.http.impl.classic.MainClientExec";
     private static final String CONNECT_EXEC = "org.apache.hc.client5.http.impl.classic.ConnectExec";
     private static final String MINIMAL_CLIENT = "org.apache.hc.client5.http.impl.classic.MinimalHttpClient";
+    private static final String VERSION_INFO = "org.apache.hc.core5.util.VersionInfo";
     private static final String CLIENTS = "org.apache.hc.client5.http.impl.classic.HttpClients";
 
     @Override
@@ -57,7 +58,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         return List.of(pkg + "Apache5ConnectionConfigs", pkg + "Apache5Lease", pkg + "Apache5LeakTracker",
                 pkg + "Apache5ManagedPool", pkg + "Apache5ManagedPool$Retired", pkg + "Apache5PoolFactory",
                 pkg + "Apache5PoolInternals", pkg + "Apache5Pools", pkg + "Apache5RouteFailures",
-                pkg + "Apache5RouteFailures$Window", pkg + "Apache5TrackingLeaseRequest");
+                pkg + "Apache5RouteFailures$Window", pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key",
+                pkg + "Apache5TrackingLeaseRequest");
     }
 
     @Override
@@ -75,7 +77,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
 
     @Override
     public java.util.Set<String> instrumentedTypes() {
-        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, CLIENTS);
+        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, VERSION_INFO, CLIENTS);
     }
 
     @Override
@@ -91,6 +93,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 new Hook(MAIN_EXEC, named("execute").and(takesArguments(3)), advice + "ExecuteAdvice"),
                 new Hook(CONNECT_EXEC, named("execute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
                 new Hook(MINIMAL_CLIENT, named("doExecute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
+                new Hook(VERSION_INFO, named("getSoftwareInfo").and(takesArguments(3)).and(isStatic()), advice + "SoftwareInfoAdvice"),
                 new Hook(CLIENTS, named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
     }
 
@@ -234,6 +237,26 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                                 @Advice.Thrown Throwable failure) {
             if (failure != null) {
                 Apache5Pools.exchangeFailed(manager, scope, failure);
+            }
+        }
+    }
+
+    /** {@code VersionInfo.getSoftwareInfo(name, pkg, cls)}: computed once, not on every client build. */
+    public static final class SoftwareInfoAdvice {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+        public static String enter(@Advice.Argument(0) String name, @Advice.Argument(1) String pkg,
+                                   @Advice.Argument(2) Class<?> cls) {
+            return Apache5SoftwareInfoCache.lookup(name, pkg, cls);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Enter String cached, @Advice.Argument(0) String name,
+                                @Advice.Argument(1) String pkg, @Advice.Argument(2) Class<?> cls,
+                                @Advice.Return(readOnly = false) String returned) {
+            if (cached != null) {
+                returned = cached;
+            } else {
+                Apache5SoftwareInfoCache.remember(name, pkg, cls, returned);
             }
         }
     }
