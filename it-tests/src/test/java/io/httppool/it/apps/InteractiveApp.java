@@ -18,6 +18,19 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * OPEN &lt;name&gt; &lt;mode&gt;                 a long-lived client (not the per-request habit: for controls)
  * USE &lt;name&gt; &lt;METHOD&gt; &lt;url&gt; [body]   a request on it (response closed, client kept)
  * CLOSE &lt;name&gt;
+ * ELAPSED                          -> OK 0 &lt;ms the previous REQ took, measured in the app&gt;
+ * BG &lt;id&gt; &lt;mode&gt; &lt;METHOD&gt; &lt;url&gt;       REQ on a background thread -> OK 0 started
+ * WAIT &lt;id&gt;                        -> that request's result line
+ * PAR &lt;n&gt; &lt;threads&gt; &lt;mode&gt; &lt;url&gt;    n per-request-client GETs on that many threads
+ *     -> OK 0 ok=&lt;n&gt;  |  ERR &lt;first failure's class&gt; &lt;message&gt; (failed=&lt;count&gt; of n)
+ * FATAL &lt;mode&gt; &lt;url&gt;                a POST whose request entity throws {@link DeliberateError} (an Error)
+ *                                  while being written, i.e. inside MainClientExec -> ERR &lt;class&gt; &lt;message&gt;
+ * LEAK &lt;mode&gt; &lt;url&gt; &lt;n&gt;             n times: a new client, a GET, the response never read nor closed,
+ *                                  client and response dropped -> OK &lt;last status&gt; leaked=n  |  ERR (first failure)
+ * HOLD &lt;name&gt; &lt;mode&gt; &lt;url&gt;          a GET whose response (and client) is kept open -> OK &lt;status&gt; held
+ * RELEASE &lt;name&gt;                   closes that response and client
+ * JMX &lt;object name&gt; &lt;attribute&gt;    an attribute read from this JVM's platform MBean server
+ *     -> OK 0 &lt;url-encoded value&gt; (a map as k=v,k=v)  |  ERR &lt;class&gt; &lt;message&gt;
  * QUIT
  * </pre>
  * Prints {@code READY} once started. Program arguments: the habit options of {@link Habits}.
@@ -28,6 +41,14 @@ public final class InteractiveApp {
         Habits habits = new Habits(Exchange.options(args));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         java.util.Map<String, CloseableHttpClient> clients = new java.util.HashMap<>();
+        java.util.Map<String, java.util.concurrent.Future<String>> background = new java.util.HashMap<>();
+        java.util.Map<String, Held> held = new java.util.HashMap<>();
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "app-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        long lastElapsedMs = -1;
         System.out.println("READY");
         System.out.flush();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -43,9 +64,53 @@ public final class InteractiveApp {
                         System.out.println("BYE");
                         System.out.flush();
                         return;
-                    case "REQ":
+                    case "REQ": {
                         Habits.check(p[1]);
+                        long start = System.nanoTime();
                         result = Exchange.perRequest(habits, p[1], p[2], p[3], p.length > 4 ? p[4] : null).line();
+                        lastElapsedMs = (System.nanoTime() - start) / 1_000_000;
+                        break;
+                    }
+                    case "ELAPSED":
+                        result = "OK 0 " + lastElapsedMs;
+                        break;
+                    case "BG": {
+                        Habits.check(p[2]);
+                        String mode = p[2];
+                        String method = p[3];
+                        String url = p[4];
+                        background.put(p[1], workers.submit(() -> Exchange.perRequest(habits, mode, method, url, null).line()));
+                        result = "OK 0 started";
+                        break;
+                    }
+                    case "WAIT":
+                        result = background.remove(p[1]).get(2, java.util.concurrent.TimeUnit.MINUTES);
+                        break;
+                    case "PAR":
+                        Habits.check(p[3]);
+                        result = parallel(habits, Integer.parseInt(p[1]), Integer.parseInt(p[2]), p[3], p[4], workers);
+                        break;
+                    case "FATAL":
+                        Habits.check(p[1]);
+                        result = fatal(habits, p[1], p[2]);
+                        break;
+                    case "LEAK":
+                        Habits.check(p[1]);
+                        result = leak(habits, p[1], p[2], Integer.parseInt(p[3]));
+                        break;
+                    case "HOLD": {
+                        Habits.check(p[2]);
+                        Held h = Held.open(habits, p[2], p[3]);
+                        held.put(p[1], h);
+                        result = "OK " + h.response.getCode() + " held";
+                        break;
+                    }
+                    case "RELEASE":
+                        held.remove(p[1]).close();
+                        result = "OK 0 released";
+                        break;
+                    case "JMX":
+                        result = "OK 0 " + Exchange.enc(jmx(p[1], p[2]));
                         break;
                     case "OPEN":
                         Habits.check(p[2]);
@@ -66,12 +131,157 @@ public final class InteractiveApp {
                     default:
                         result = "ERR " + IllegalArgumentException.class.getName() + " unknown+command";
                 }
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | java.io.IOException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException | javax.management.JMException e) {
                 result = "ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage()));
             }
             System.out.println(result);
             System.out.flush();
         }
+    }
+
+    /** Thrown from inside a request (while its entity is written): an Error, as an OutOfMemoryError would be. */
+    public static final class DeliberateError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        DeliberateError(String message) {
+            super(message);
+        }
+    }
+
+    /** A per-request client whose POST entity throws {@link DeliberateError} half-way through writing. */
+    private static String fatal(Habits habits, String mode, String url) throws java.io.IOException {
+        org.apache.hc.client5.http.classic.methods.HttpPost post = new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+        post.setEntity(new org.apache.hc.core5.http.io.entity.AbstractHttpEntity(
+                org.apache.hc.core5.http.ContentType.TEXT_PLAIN, null, true) {
+            @Override
+            public java.io.InputStream getContent() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+                out.write("partial".getBytes(StandardCharsets.US_ASCII));
+                throw new DeliberateError("deliberate Error while writing the request entity");
+            }
+
+            @Override
+            public boolean isStreaming() {
+                return false;
+            }
+
+            @Override
+            public long getContentLength() {
+                return -1;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        try (CloseableHttpClient client = habits.newClient(mode)) {
+            try (org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response = client.execute(post)) {
+                return "OK " + response.getCode() + " " + Exchange.enc("no Error was thrown");
+            } catch (Error | RuntimeException | java.io.IOException e) {
+                return "ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
+    /** n requests whose responses are never read nor closed; client and response become unreachable. */
+    @SuppressWarnings("deprecation")
+    private static String leak(Habits habits, String mode, String url, int n) {
+        int lastStatus = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                lastStatus = leakOne(habits, mode, url);
+            } catch (java.io.IOException | RuntimeException e) {
+                return "ERR " + e.getClass().getName() + " " + Exchange.enc(e.getMessage() + " (request " + (i + 1) + " of " + n + ")");
+            }
+        }
+        return "OK " + lastStatus + " " + Exchange.enc("leaked=" + n);
+    }
+
+    @SuppressWarnings({"deprecation", "resource"})
+    private static int leakOne(Habits habits, String mode, String url) throws java.io.IOException {
+        CloseableHttpClient client = habits.newClient(mode);
+        org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response =
+                client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url));
+        return response.getCode(); // neither the response nor the client is closed: both are dropped here
+    }
+
+    /** A response kept open on purpose (a lease held by the application). */
+    private static final class Held {
+        final CloseableHttpClient client;
+        final org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response;
+
+        private Held(CloseableHttpClient client, org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response) {
+            this.client = client;
+            this.response = response;
+        }
+
+        @SuppressWarnings("deprecation")
+        static Held open(Habits habits, String mode, String url) throws java.io.IOException {
+            CloseableHttpClient client = habits.newClient(mode);
+            return new Held(client, client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url)));
+        }
+
+        void close() throws java.io.IOException {
+            try {
+                org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+                response.close();
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    private static String parallel(Habits habits, int n, int threads, String mode, String url,
+                                   java.util.concurrent.ExecutorService workers) throws java.util.concurrent.ExecutionException {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> first = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.List<java.util.concurrent.Future<?>> tasks = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            tasks.add(workers.submit(() -> {
+                while (next.getAndIncrement() < n) {
+                    Exchange.Outcome o = Exchange.perRequest(habits, mode, "GET", url, null);
+                    if (!o.ok()) {
+                        failed.incrementAndGet();
+                        first.compareAndSet(null, o.error.getClass().getName() + " " + o.error.getMessage());
+                    }
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : tasks) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (failed.get() > 0) {
+            String[] f = first.get().split(" ", 2);
+            return "ERR " + f[0] + " " + Exchange.enc(f[1] + " (failed=" + failed.get() + " of " + n + ")");
+        }
+        return "OK 0 " + Exchange.enc("ok=" + n);
+    }
+
+    /** An attribute of an MBean of this JVM; open-type maps (TabularData of key/value) as k=v,k=v. */
+    private static String jmx(String objectName, String attribute) throws javax.management.JMException {
+        Object value = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(new javax.management.ObjectName(objectName), attribute);
+        if (value instanceof javax.management.openmbean.TabularData) {
+            java.util.List<String> entries = new java.util.ArrayList<>();
+            for (Object row : ((javax.management.openmbean.TabularData) value).values()) {
+                javax.management.openmbean.CompositeData c = (javax.management.openmbean.CompositeData) row;
+                entries.add(c.get("key") + "=" + c.get("value"));
+            }
+            java.util.Collections.sort(entries);
+            return String.join(",", entries);
+        }
+        return String.valueOf(value);
     }
 
     private static String sequence(Habits habits, String mode, String method, String url1, String url2)

@@ -32,6 +32,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * storm=64                 extra threads that create and close clients in a loop meanwhile
  * storm-request-every=N    every Nth storm client also makes a GET to paths[0] (default 0: none)
  * shared=true              harness self-check: one client for all requests (what pooling achieves)
+ * pause-ms=N burst=B       pacing: each thread sleeps N ms after every B requests (default 0 ms, B=1);
+ *                          threads start together, so with a long pause the load comes in bursts with
+ *                          every connection idle in between
  * response-timeout-ms=..., socket-timeout-ms=...   app-level timeouts, see {@link Habits}
  * dump=dir                 also writes every outcome line to dir/mode_scheme_port.txt (for diffs)
  * </pre>
@@ -44,6 +47,8 @@ public final class LoadApp {
 
     private static String dumpDir;
     private static int stormRequestEvery;
+    private static long pauseMillis;
+    private static int burst;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = Exchange.options(args);
@@ -71,6 +76,8 @@ public final class LoadApp {
         boolean shared = Boolean.parseBoolean(o.getOrDefault("shared", "false"));
         Habits habits = new Habits(o);
         dumpDir = o.get("dump");
+        pauseMillis = Long.parseLong(o.getOrDefault("pause-ms", "0"));
+        burst = Math.max(1, Integer.parseInt(o.getOrDefault("burst", "1")));
 
         for (String[] r : runs) {
             run(habits, r[0], r[1], paths, method, body, requests, threads, storm, shared);
@@ -119,7 +126,14 @@ public final class LoadApp {
         List<Future<?>> tasks = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             tasks.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                for (int mine = 0; ; mine++) {
+                    if (pauseMillis > 0 && mine > 0 && mine % burst == 0 && next.get() < requests) {
+                        pause(pauseMillis);
+                    }
+                    int i = next.getAndIncrement(); // after the pause: indexes follow the order requests start in
+                    if (i >= requests) {
+                        break;
+                    }
                     String path = paths[i % paths.length];
                     String m = method;
                     if (path.startsWith("POST:")) {
@@ -179,6 +193,14 @@ public final class LoadApp {
                 + " stormClients=" + stormClients.get()
                 + " stormFailures=" + stormFailures.get()
                 + " elapsedMs=" + elapsedMs);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The file name {@code dump=dir} uses for a (mode, base) run. */

@@ -29,6 +29,26 @@ public final class AgentLog {
         return out;
     }
 
+    /**
+     * Waits (up to {@code wait}) for a line of the growing {@code stderr} that contains every fragment;
+     * returns the lines found (empty when none came in time).
+     */
+    public static List<String> await(java.util.function.Supplier<String> stderr, java.time.Duration wait, String... fragments) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            List<String> found = lines(stderr.get(), fragments);
+            if (!found.isEmpty() || System.nanoTime() >= deadline) {
+                return found;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return found;
+            }
+        }
+    }
+
     public static void assertPoolingOn(String stderr, String context) {
         if (lines(stderr, TAG, "pooling ON").isEmpty()) {
             throw new AssertionError("expected a start-up line with '" + TAG + "' and 'pooling ON' on stderr\n" + context);

@@ -39,12 +39,14 @@ public final class CountingForwarder implements AutoCloseable {
         }
     }
 
-    private final ServerSocket server;
+    private volatile ServerSocket server;
+    private final int port;
     private volatile int targetPort;
     private volatile long idleCloseMillis;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
+    private final AtomicInteger idleClosed = new AtomicInteger();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "forwarder-pump");
@@ -60,17 +62,54 @@ public final class CountingForwarder implements AutoCloseable {
 
     public CountingForwarder(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(LOOPBACK, 0), 4096);
-        Thread acceptor = new Thread(this::acceptLoop, "forwarder-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = listen(0);
+        this.port = server.getLocalPort();
         reaper.scheduleWithFixedDelay(this::closeIdle, 50, 50, TimeUnit.MILLISECONDS);
     }
 
+    private ServerSocket listen(int onPort) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(LOOPBACK, onPort), 4096);
+        Thread acceptor = new Thread(() -> acceptLoop(s), "forwarder-accept-" + s.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return s;
+    }
+
     public int port() {
-        return server.getLocalPort();
+        return port;
+    }
+
+    /**
+     * Stops listening and closes every open connection, as a stopped server does: clients connecting
+     * meanwhile are refused (a {@code ConnectException}), not accepted and then dropped.
+     */
+    public synchronized void stopListening() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        closeAllConnections();
+    }
+
+    /** Listens again on the same port after {@link #stopListening()}; retries while the port is still held. */
+    public synchronized void startListening() {
+        if (!server.isClosed()) {
+            return;
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                server = listen(port);
+                return;
+            } catch (IOException e) {
+                last = e;
+                sleep(100);
+            }
+        }
+        throw new java.io.UncheckedIOException("cannot listen on port " + port + " again", last);
     }
 
     public void targetPort(int port) {
@@ -97,6 +136,11 @@ public final class CountingForwarder implements AutoCloseable {
         return maxOpen.get();
     }
 
+    /** Kept-alive connections this forwarder closed for being idle (see {@link #idleCloseMillis}) since the last {@link #reset()}. */
+    public int idleClosed() {
+        return idleClosed.get();
+    }
+
     /** Waits (up to 5 s) for connections of an earlier run to go away, then zeroes the counters. */
     public void reset() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -104,6 +148,7 @@ public final class CountingForwarder implements AutoCloseable {
             sleep(10);
         }
         accepted.set(0);
+        idleClosed.set(0);
         maxOpen.set(open.get());
     }
 
@@ -116,6 +161,24 @@ public final class CountingForwarder implements AutoCloseable {
         return open.get() == 0;
     }
 
+    /** Waits up to {@code millis} until at most {@code max} connections are open; true if so. */
+    public boolean awaitOpenAtMost(int max, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (open.get() > max && System.nanoTime() < deadline) {
+            sleep(5);
+        }
+        return open.get() <= max;
+    }
+
+    /** Waits up to {@code millis} until at least {@code min} connections are open; true if so. */
+    public boolean awaitOpenAtLeast(int min, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (open.get() < min && System.nanoTime() < deadline) {
+            sleep(5);
+        }
+        return open.get() >= min;
+    }
+
     /** Closes every open connection now (both sides), as a restarting server would. */
     public void closeAllConnections() {
         for (Link l : links) {
@@ -123,13 +186,13 @@ public final class CountingForwarder implements AutoCloseable {
         }
     }
 
-    private void acceptLoop() {
-        while (!closed) {
+    private void acceptLoop(ServerSocket listening) {
+        while (!closed && !listening.isClosed()) {
             Socket client;
             try {
-                client = server.accept();
+                client = listening.accept();
             } catch (IOException e) {
-                if (closed) {
+                if (closed || listening.isClosed()) {
                     return;
                 }
                 continue;
@@ -154,8 +217,8 @@ public final class CountingForwarder implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (Link l : links) {
-            if (l.answered && now - l.lastActivity > TimeUnit.MILLISECONDS.toNanos(idle)) {
-                l.close();
+            if (l.answered && now - l.lastActivity > TimeUnit.MILLISECONDS.toNanos(idle) && l.close()) {
+                idleClosed.incrementAndGet();
             }
         }
     }
@@ -236,14 +299,16 @@ public final class CountingForwarder implements AutoCloseable {
             }
         }
 
-        void close() {
+        /** True when this call closed the link (false: it was closed already). */
+        boolean close() {
             if (!finished.compareAndSet(false, true)) {
-                return;
+                return false;
             }
             closeQuietly(client);
             closeQuietly(upstream);
             links.remove(this);
             open.decrementAndGet();
+            return true;
         }
 
         private void closeQuietly(Socket s) {

@@ -42,6 +42,10 @@ public final class Upstream implements AutoCloseable {
     private final CountingForwarder httpCounter;
     private final CountingForwarder httpsCounter;
     private final List<CountingForwarder> extraCounters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Requests WireMock answered, over every restart (its journal starts empty after each). */
+    private final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int httpPort;
+    private volatile int httpsPort;
 
     private Upstream(Path keystore) {
         this.keystore = keystore;
@@ -81,8 +85,11 @@ public final class Upstream implements AutoCloseable {
                 .maxRequestJournalEntries(10_000)
                 .notifier(new ConsoleNotifier(false));
         WireMockServer server = new WireMockServer(options);
+        server.addMockServiceRequestListener((request, response) -> served.incrementAndGet());
         server.start();
         installStubs(server);
+        this.httpPort = server.port();
+        this.httpsPort = server.httpsPort();
         return server;
     }
 
@@ -196,14 +203,49 @@ public final class Upstream implements AutoCloseable {
         wireMock.resetRequests();
     }
 
+    /** Requests WireMock answered since this upstream started, over restarts and {@link #down()}s. */
+    public int served() {
+        return served.get();
+    }
+
+    /**
+     * The whole upstream goes away, counters included: every connection is closed and new ones are
+     * refused (a {@code ConnectException}) on the counted ports and on WireMock's own, until {@link #up()}.
+     */
+    public void down() {
+        httpCounter.stopListening();
+        httpsCounter.stopListening();
+        extraCounters.forEach(CountingForwarder::stopListening);
+        wireMock.stop();
+    }
+
+    /** After {@link #down()}: WireMock and every counter listen again on the same ports. */
+    public void up() {
+        startOnSamePorts();
+        httpCounter.startListening();
+        httpsCounter.startListening();
+        extraCounters.forEach(CountingForwarder::startListening);
+    }
+
+    /**
+     * {@link #down()} then at once {@link #up()}: an upstream restart as clients of the counted ports
+     * see it (connections closed, refused while it is down), in contrast to {@link #restart()}.
+     */
+    public void restartAll() {
+        down();
+        up();
+    }
+
     /**
      * Stops WireMock (closing every connection it has) and starts a new one on the same HTTP and
      * HTTPS ports with the same stubs, as an upstream restart does.
      */
     public void restart() {
-        int httpPort = wireMock.port();
-        int httpsPort = wireMock.httpsPort();
         wireMock.stop();
+        startOnSamePorts();
+    }
+
+    private void startOnSamePorts() {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
