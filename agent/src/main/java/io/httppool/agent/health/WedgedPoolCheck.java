@@ -4,10 +4,12 @@ import io.httppool.agent.pool.PoolStats;
 import java.util.Optional;
 
 /**
- * UNHEALTHY when every connection is leased, requests wait, and no lease moved during a whole interval
- * (no new request got a connection, none failed on one): leases are being lost (responses never closed)
- * or connections hang. Only judged from the
- * second check on, so that a burst of slow first requests to a new pool is not mistaken for a wedge.
+ * DEGRADED when every connection is leased, requests wait, and no lease moved during a whole interval
+ * (no new request got a connection, none failed on one). From the pool alone this cannot be told apart
+ * from requests that are simply slow (a long download, an upstream that takes its time), so it is
+ * reported, never "recovered" by a new pool: that would open connections beyond HTTP_MAX_CONNECTIONS
+ * while the slow ones still run. Leases that are really lost (responses dropped unclosed) are returned
+ * by leak protection. Only judged from the second check on.
  */
 public final class WedgedPoolCheck implements HealthCheck {
 
@@ -18,7 +20,7 @@ public final class WedgedPoolCheck implements HealthCheck {
         if (input.firstCheck() || !allLeased || stats.pending() == 0 || input.leaseActivity() > 0) {
             return Optional.empty();
         }
-        return Optional.of(Verdict.unhealthy("wedged: all " + stats.max() + " connections leased, " + stats.pending()
+        return Optional.of(Verdict.degraded("stalled: all " + stats.max() + " connections leased, " + stats.pending()
                 + " waiting, none released in the last " + Durations.describe(input.elapsed())));
     }
 }

@@ -184,10 +184,10 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
                                 @Advice.Enter boolean redirected,
-                                @Advice.Argument(2) HttpContext context,
+                                @Advice.Argument(0) ConnectionEndpoint endpoint,
                                 @Advice.Thrown Throwable failure) {
             if (!redirected) {
-                Apache5Pools.connected(manager, context, failure);
+                Apache5Pools.connected(manager, endpoint, failure);
             }
         }
     }

@@ -160,6 +160,7 @@ final class Apache5ManagedPool implements ManagedPool {
     }
 
     void connectFailed(HttpRoute route, Throwable error) {
+        // route may be null: then only the error is counted
         counters.error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
         routeFailures.failed(route);
     }
@@ -260,6 +261,12 @@ final class Apache5ManagedPool implements ManagedPool {
         drainRetired();
     }
 
+    /**
+     * JVM shutdown: requests in flight get up to {@code grace} to finish, then every idle connection is
+     * closed gracefully and replaced pools are closed. The current pool itself stays open: other shutdown
+     * hooks (deregistering from a service registry, flushing to a collector) may still send requests, and a
+     * per-request client would still have served them.
+     */
     @Override
     public void shutdown(Duration grace) {
         long deadline = System.currentTimeMillis() + grace.toMillis();
@@ -272,9 +279,9 @@ final class Apache5ManagedPool implements ManagedPool {
             }
         }
         for (Retired old : retired) {
-            Apache5Pools.closeByAgent(old.manager(), CloseMode.IMMEDIATE);
+            Apache5Pools.closeByAgent(old.manager(), CloseMode.GRACEFUL);
         }
-        Apache5Pools.closeByAgent(current, CloseMode.GRACEFUL);
+        evictIdle();
     }
 
     @Override

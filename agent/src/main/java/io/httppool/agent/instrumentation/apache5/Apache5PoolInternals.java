@@ -85,6 +85,13 @@ final class Apache5PoolInternals {
         return entry -> seen[0]++ >= keep;
     }
 
+    /** The route of the endpoint's pool entry, or null when it is released or hidden by this version. */
+    static HttpRoute routeOf(ConnectionEndpoint endpoint) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);
+        PoolEntry<HttpRoute, ?> entry = ref != null ? ref.get() : null;
+        return entry != null ? entry.getRoute() : null;
+    }
+
     /** True when the endpoint's pooled connection was closed by the server (a read of at most 1 ms). */
     static boolean isStale(ConnectionEndpoint endpoint) {
         AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);

@@ -16,7 +16,6 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
 import org.apache.hc.client5.http.io.LeaseRequest;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -215,14 +214,16 @@ public final class Apache5Pools {
         return true;
     }
 
-    /** Counts a new connection (and its TLS handshake), or a failed one. */
-    public static void connected(PoolingHttpClientConnectionManager manager, HttpContext context, Throwable failure) {
+    /**
+     * Counts a new connection (and its TLS handshake), or a failed one. The route comes from the endpoint's
+     * pool entry: the context gets it only later, in MainClientExec.
+     */
+    public static void connected(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint, Throwable failure) {
         Apache5ManagedPool pool = BY_MANAGER.get(manager);
         if (pool == null) {
             return;
         }
-        Object routeInfo = context != null ? HttpClientContext.castOrCreate(context).getHttpRoute() : null;
-        HttpRoute route = routeInfo instanceof HttpRoute ? (HttpRoute) routeInfo : null;
+        HttpRoute route = Apache5PoolInternals.routeOf(endpoint);
         if (failure == null) {
             pool.connected(route);
         } else {
