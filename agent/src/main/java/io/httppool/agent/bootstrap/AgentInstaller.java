@@ -21,6 +21,7 @@ import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * Reads the configuration and, when pooling is on, registers the deferred transformer; Byte Buddy and
@@ -70,6 +71,9 @@ final class AgentInstaller {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new TransformErrorListener())
+                // One type-pool cache per class loader, shared by the transformations in it.
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TypePool.Default.ReaderMode.FAST,
+                        new java.util.concurrent.ConcurrentHashMap<>()))
                 .ignore(nameStartsWith("io.httppool.agent.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()));
         for (LibraryInstrumentation library : libraries) {
             agent = LibraryTransformer.register(agent, library);
@@ -86,6 +90,7 @@ final class AgentInstaller {
         Thread thread = new Thread(() -> {
             try {
                 transformer.delegate();
+                transformer.warmUp(ClassLoader.getSystemClassLoader());
                 long readyMillis = (System.nanoTime() - premainStarted) / 1_000_000;
                 AgentLog.log().info("http-pool-agent {} pooling ON (premain {} ms, instrumentation ready after {} ms); {}",
                         VERSION, premainMillis, readyMillis, config.describe());

@@ -52,6 +52,27 @@ final class DeferredTransformer implements ClassFileTransformer {
         return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     }
 
+    /**
+     * Transforms, and throws away, the instrumented classes {@code loader} can see but has not loaded yet,
+     * so that the first real transformation (which the application waits for) runs on warm code with
+     * parsed advice and a filled type pool. Run by the background thread only.
+     */
+    void warmUp(ClassLoader loader) {
+        ClassFileTransformer real = delegate();
+        if (real == null || loader == null) {
+            return;
+        }
+        for (String internalName : internalNames) {
+            try (java.io.InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+                if (in != null) {
+                    real.transform(null, loader, internalName, null, null, in.readAllBytes());
+                }
+            } catch (Throwable error) {
+                return; // warming up is an optimisation only
+            }
+        }
+    }
+
     /** Builds the Byte Buddy transformer once; the warm-up thread usually got here first. */
     ClassFileTransformer delegate() {
         ClassFileTransformer real = delegate;

@@ -3,7 +3,10 @@ package io.httppool.agent.instrumentation;
 import io.httppool.agent.log.AgentLog;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -29,6 +32,9 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
     private final HelperInjector injector;
     private final List<LibraryInstrumentation.Hook> hooks;
     private final ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(LibraryTransformer.class.getClassLoader());
+    // Weak keys: an undeployed web application's loader must not be kept by the agent.
+    private final Map<ClassLoader, Map<String, Advice>> adviceByLoader = new WeakHashMap<>();
+    private final Map<ClassLoader, TypePool> poolByLoader = new WeakHashMap<>();
 
     private LibraryTransformer(LibraryInstrumentation library) {
         this.library = library;
@@ -60,19 +66,31 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
         }
         AgentLog.infoOnce("instrumenting:" + library.libraryName() + "@" + System.identityHashCode(loader),
                 "Pooling " + library.libraryName() + " " + library.versionIn(loader) + " in " + loader);
-        // Advice is described from class files, never loaded: it names library types that only the
-        // application's loader can resolve, so the type pool reads from both.
-        ClassFileLocator locator = new ClassFileLocator.Compound(agentClasses, ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = TypePool.Default.of(locator);
         DynamicType.Builder<?> result = builder;
         for (LibraryInstrumentation.Hook hook : hooks) {
             if (hook.typeName().equals(type.getName())) {
-                TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
-                Advice advice = Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS);
-                result = result.visit(advice.on(hook.methods()));
+                result = result.visit(adviceFor(loader, hook).on(hook.methods()));
             }
         }
         return result;
+    }
+
+    /**
+     * Advice is described from class files, never loaded: it names library types that only the
+     * application's loader can resolve, so the type pool reads from both. Parsed once per loader and
+     * hook: parsing it again for every instrumented class was most of the first request's wait.
+     */
+    private synchronized Advice adviceFor(ClassLoader loader, LibraryInstrumentation.Hook hook) {
+        Map<String, Advice> perHook = adviceByLoader.computeIfAbsent(loader, l -> new HashMap<>());
+        Advice advice = perHook.get(hook.adviceClassName());
+        if (advice == null) {
+            ClassFileLocator locator = new ClassFileLocator.Compound(agentClasses, ClassFileLocator.ForClassLoader.of(loader));
+            TypePool pool = poolByLoader.computeIfAbsent(loader, l -> TypePool.Default.of(locator));
+            TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
+            advice = Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS);
+            perHook.put(hook.adviceClassName(), advice);
+        }
+        return advice;
     }
 
     /** Inlined into every piece of advice: hands a suppressed exception to {@link AdviceErrors#record(Throwable)}. */
