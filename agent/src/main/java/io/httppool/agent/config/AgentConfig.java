@@ -84,6 +84,11 @@ public final class AgentConfig {
         return duration(Setting.LEAK_THRESHOLD);
     }
 
+    /** "always", "sampled" or "off": which leases record the stack that took them, for leak reports. */
+    public String leakStacks() {
+        return (String) values.get(Setting.LEAK_STACKS);
+    }
+
     /** The status server's port, or -1 when no status server is wanted. */
     public int statusPort() {
         Object port = values.get(Setting.STATUS_PORT);

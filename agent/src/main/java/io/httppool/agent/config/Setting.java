@@ -32,6 +32,8 @@ public enum Setting {
             "Seconds between health checks of every pool."),
     LEAK_THRESHOLD("HTTP_POOL_LEAK_THRESHOLD", "60", SettingType.seconds(0, 86_400),
             "Seconds a connection may stay leased before a leak warning (0 = no warning)."),
+    LEAK_STACKS("HTTP_POOL_LEAK_STACKS", "always", SettingType.oneOf("always", "sampled", "off"),
+            "Where leases are taken, for leak reports: every lease, 1 in 1024 until a pool leaks, or never."),
     STATUS_PORT("HTTP_POOL_STATUS_PORT", null, SettingType.integer(0, 65_535),
             "Port of the /health and /metrics server; unset = no server, 0 = any free port."),
     STATUS_HOST("HTTP_POOL_STATUS_HOST", "127.0.0.1", SettingType.host(),

@@ -17,9 +17,10 @@ import org.apache.hc.core5.pool.PoolEntry;
  * Leak protection for one managed pool: watches every lease, returns the connection of one whose
  * endpoint was dropped unreleased, and reports leases held too long.
  *
- * <p>Where the lease was taken is worth most in a leak report but costs microseconds per request, so the
- * stack is captured for one lease in {@value #SAMPLE_EVERY} until the pool has seen a leak, and for every
- * lease after that.
+ * <p>Where the lease was taken is worth most in a leak report but costs a few microseconds per request
+ * (HTTP_POOL_LEAK_STACKS): {@code always} captures it for every lease; {@code sampled} for one lease in
+ * {@value #SAMPLE_EVERY} until the pool has seen a leak or a long lease, and for every lease after that;
+ * {@code off} never.
  */
 final class Apache5LeakTracker {
 
@@ -34,9 +35,13 @@ final class Apache5LeakTracker {
     private final LongAdder unreportedLeaks = new LongAdder();
     static final long LEAK_REPORT_SPACING_MILLIS = 10_000;
 
-    Apache5LeakTracker(String poolName, PoolCounters counters) {
+    private final boolean sample;
+
+    Apache5LeakTracker(String poolName, PoolCounters counters, String stacks) {
         this.poolName = poolName;
         this.counters = counters;
+        this.captureAll = "always".equals(stacks);
+        this.sample = "sampled".equals(stacks);
     }
 
     /** Starts watching the lease behind {@code endpoint}, leased from {@code owner}. */
@@ -46,7 +51,8 @@ final class Apache5LeakTracker {
             return;
         }
         sequence.increment();
-        Throwable leasedAt = captureAll || sequence.sum() % SAMPLE_EVERY == 1 ? new Throwable("connection leased here") : null;
+        Throwable leasedAt = captureAll || (sample && sequence.sum() % SAMPLE_EVERY == 1)
+                ? new Throwable("connection leased here") : null;
         Apache5Lease lease = new Apache5Lease(this, entryRef, owner, leasedAt);
         active.put(lease.key(), lease);
         lease.watchedBy(LeakReclaimer.watch(endpoint, lease));
@@ -74,7 +80,7 @@ final class Apache5LeakTracker {
 
     void leaked(Apache5Lease lease, HttpRoute route) {
         counters.leak();
-        captureAll = true;
+        captureAll |= sample;
         // A leaking code path leaks on every call: report it at most once per interval, with a count.
         long now = System.currentTimeMillis();
         if (now - lastLeakReport < LEAK_REPORT_SPACING_MILLIS) {
@@ -91,7 +97,7 @@ final class Apache5LeakTracker {
         if (lease.leasedAt() != null) {
             AgentLog.log().warn(message, lease.leasedAt());
         } else {
-            AgentLog.log().warn(message + " Leasing stacks are captured for this pool from now on.");
+            AgentLog.log().warn(message + (sample ? " Leasing stacks are captured for this pool from now on." : ""));
         }
     }
 
@@ -102,14 +108,14 @@ final class Apache5LeakTracker {
         for (Apache5Lease lease : active.values()) {
             if (lease.stillLeased() && lease.heldMillis() > limit && lease.markReportedLong()) {
                 reported++;
-                captureAll = true;
+                captureAll |= sample;
                 String message = "Connection in pool " + poolName + " leased by thread '" + lease.thread() + "' for "
                         + lease.heldMillis() + " ms (HTTP_POOL_LEAK_THRESHOLD=" + threshold.toMillis() / 1000.0
                         + " s): probably a response not closed. Likely fix: close the response or consume its entity.";
                 if (lease.leasedAt() != null) {
                     AgentLog.log().warn(message, lease.leasedAt());
                 } else {
-                    AgentLog.log().warn(message + " (Leasing stack not captured; captured for this pool from now on.)");
+                    AgentLog.log().warn(message + (sample ? " (Leasing stack not captured; captured for this pool from now on.)" : ""));
                 }
             }
         }

@@ -61,7 +61,7 @@ final class Apache5ManagedPool implements ManagedPool {
         this.maxIdle = maxIdle;
         this.keepAliveExpiry = keepAliveExpiry;
         this.poolTimeout = poolTimeout;
-        this.leaks = new Apache5LeakTracker(name, counters);
+        this.leaks = new Apache5LeakTracker(name, counters, io.httppool.agent.config.AgentConfig.current().leakStacks());
         this.routeFailures = new Apache5RouteFailures(this);
         this.current = factory.get();
     }
