@@ -44,6 +44,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     private static final String CONNECT_EXEC = "org.apache.hc.client5.http.impl.classic.ConnectExec";
     private static final String MINIMAL_CLIENT = "org.apache.hc.client5.http.impl.classic.MinimalHttpClient";
     private static final String VERSION_INFO = "org.apache.hc.core5.util.VersionInfo";
+    private static final String BROTLI = "org.apache.hc.client5.http.entity.BrotliDecompressingEntity";
     private static final String CLIENTS = "org.apache.hc.client5.http.impl.classic.HttpClients";
 
     @Override
@@ -55,7 +56,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     public List<String> helperClassNames() {
         String pkg = Apache5Instrumentation.class.getPackageName() + ".";
         // Every class here except this one and its advice; ApacheHelperListTest keeps the list complete.
-        return List.of(pkg + "Apache5ConnectionConfigs", pkg + "Apache5Lease", pkg + "Apache5LeakTracker",
+        return List.of(pkg + "Apache5BrotliProbeCache", pkg + "Apache5ConnectionConfigs", pkg + "Apache5Lease", pkg + "Apache5LeakTracker",
                 pkg + "Apache5ManagedPool", pkg + "Apache5ManagedPool$Retired", pkg + "Apache5PoolFactory",
                 pkg + "Apache5PoolInternals", pkg + "Apache5Pools", pkg + "Apache5RouteFailures",
                 pkg + "Apache5RouteFailures$Window", pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key",
@@ -77,7 +78,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
 
     @Override
     public java.util.Set<String> instrumentedTypes() {
-        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, VERSION_INFO, CLIENTS);
+        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, VERSION_INFO, BROTLI, CLIENTS);
     }
 
     @Override
@@ -94,6 +95,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 new Hook(CONNECT_EXEC, named("execute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
                 new Hook(MINIMAL_CLIENT, named("doExecute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
                 new Hook(VERSION_INFO, named("getSoftwareInfo").and(takesArguments(3)).and(isStatic()), advice + "SoftwareInfoAdvice"),
+                new Hook(BROTLI, named("isAvailable").and(takesArguments(0)).and(isStatic()), advice + "BrotliProbeAdvice"),
                 new Hook(CLIENTS, named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
     }
 
@@ -257,6 +259,23 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 returned = cached;
             } else {
                 Apache5SoftwareInfoCache.remember(name, pkg, cls, returned);
+            }
+        }
+    }
+
+    /** {@code BrotliDecompressingEntity.isAvailable()}: a class-path probe per client build, remembered. */
+    public static final class BrotliProbeAdvice {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+        public static Boolean enter() {
+            return Apache5BrotliProbeCache.lookup();
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Enter Boolean cached, @Advice.Return(readOnly = false) boolean returned) {
+            if (cached != null) {
+                returned = cached;
+            } else {
+                Apache5BrotliProbeCache.remember(returned);
             }
         }
     }
