@@ -21,7 +21,6 @@ import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Reads the configuration and, when pooling is on, registers the deferred transformer; Byte Buddy and
@@ -71,9 +70,6 @@ final class AgentInstaller {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new TransformErrorListener())
-                // One type-pool cache per class loader, shared by the transformations in it.
-                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TypePool.Default.ReaderMode.FAST,
-                        new java.util.concurrent.ConcurrentHashMap<>()))
                 .ignore(nameStartsWith("io.httppool.agent.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()));
         for (LibraryInstrumentation library : libraries) {
             agent = LibraryTransformer.register(agent, library);

@@ -84,7 +84,8 @@ public final class LibraryTransformer implements AgentBuilder.Transformer {
         Map<String, Advice> perHook = adviceByLoader.computeIfAbsent(loader, l -> new HashMap<>());
         Advice advice = perHook.get(hook.adviceClassName());
         if (advice == null) {
-            ClassFileLocator locator = new ClassFileLocator.Compound(agentClasses, ClassFileLocator.ForClassLoader.of(loader));
+            // Weakly referenced: the cached advice and type pool must not keep an undeployed application's loader.
+            ClassFileLocator locator = new ClassFileLocator.Compound(agentClasses, ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
             TypePool pool = poolByLoader.computeIfAbsent(loader, l -> TypePool.Default.of(locator));
             TypeDescription adviceType = pool.describe(hook.adviceClassName()).resolve();
             advice = Advice.to(adviceType, locator).withExceptionHandler(RECORD_ERRORS);

@@ -20,8 +20,8 @@ public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, Conne
     private final ConnectionConfig agentDefault;
     private final TimeValue validateAfterInactivity;
     // One-entry cache: resolvers almost always return the same config instance for every route.
-    private volatile ConnectionConfig lastSeen;
-    private volatile ConnectionConfig lastTightened;
+    // One immutable pair in one field, so a reader never pairs one route's config with another's.
+    private volatile ConnectionConfig[] last = new ConnectionConfig[2];
 
     private Apache5ConnectionConfigs(Resolver<HttpRoute, ConnectionConfig> applicationResolver, AgentConfig config) {
         this.applicationResolver = applicationResolver;
@@ -45,12 +45,12 @@ public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, Conne
         if (configured == null) {
             return agentDefault;
         }
-        if (configured == lastSeen) {
-            return lastTightened;
+        ConnectionConfig[] cached = last;
+        if (cached[0] == configured) {
+            return cached[1];
         }
         ConnectionConfig tightened = tighten(configured);
-        lastTightened = tightened;
-        lastSeen = configured;
+        last = new ConnectionConfig[] {configured, tightened};
         return tightened;
     }
 

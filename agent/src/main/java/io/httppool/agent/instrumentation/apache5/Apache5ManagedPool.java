@@ -27,8 +27,9 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class Apache5ManagedPool implements ManagedPool {
 
-    /** A retired manager still holding leases is closed anyway after this long. */
-    private static final long RETIRED_DRAIN_MILLIS = 60_000;
+    static final long MIN_FATAL_RECREATE_SPACING_MILLIS = 10_000;
+    private volatile long lastFatalRecreate;
+    private volatile boolean everRecreated;
     /** The library's default for "the application did not say": RequestConfig's 3-minute request timeout. */
     private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
 
@@ -102,7 +103,7 @@ final class Apache5ManagedPool implements ManagedPool {
 
     /** The manager that leased {@code endpoint} when that is not {@code via}; null otherwise. */
     PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
-        if (retired.isEmpty()) {
+        if (!everRecreated) {
             return null;
         }
         PoolingHttpClientConnectionManager owner = redirectedOwners.get(endpoint);
@@ -177,10 +178,18 @@ final class Apache5ManagedPool implements ManagedPool {
         routeFailures.failed(route);
     }
 
-    /** An Error (OutOfMemoryError...) went through a request: the pool's bookkeeping may be torn, start afresh. */
+    /**
+     * An Error (OutOfMemoryError...) went through a request: the pool's bookkeeping may be torn, start
+     * afresh; but at most once per {@value #MIN_FATAL_RECREATE_SPACING_MILLIS} ms, so an interceptor that
+     * throws an Error on every request does not churn pools.
+     */
     void fatal(Throwable error) {
         counters.error(PoolCounters.ErrorKind.FATAL);
-        recreate("an Error went through a request: " + error);
+        long now = System.currentTimeMillis();
+        if (now - lastFatalRecreate >= MIN_FATAL_RECREATE_SPACING_MILLIS) {
+            lastFatalRecreate = now;
+            recreate("an Error went through a request: " + error);
+        }
     }
 
     /** Error-triggered refresh: closes the idle connections of one route, leaving other routes alone. */
@@ -253,8 +262,11 @@ final class Apache5ManagedPool implements ManagedPool {
         PoolingHttpClientConnectionManager old = current;
         PoolingHttpClientConnectionManager fresh = factory.get();
         Apache5Pools.adopt(fresh, this);
-        current = fresh;
+        // Redirects first: once current changes, releases through the old manager must find their owner.
+        everRecreated = true;
         retired.add(new Retired(old, System.currentTimeMillis()));
+        Apache5Pools.retire(old, this);
+        current = fresh;
         counters.recreated();
         AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh pool; requests in flight finish on the old one.",
                 name, reason);
@@ -289,17 +301,17 @@ final class Apache5ManagedPool implements ManagedPool {
         return leaks.reportLongLeases(threshold);
     }
 
+    /**
+     * Closes replaced managers once no request uses them (never earlier: a long download on the old pool
+     * must finish) and forgets closed ones that no client can reach any more.
+     */
     private void drainRetired() {
-        long now = System.currentTimeMillis();
         for (Retired old : retired) {
-            if (old.manager().isClosed()) {
-                continue;
-            }
-            boolean drained = old.manager().getTotalStats().getLeased() == 0;
-            if (drained || now - old.sinceMillis() > RETIRED_DRAIN_MILLIS) {
-                Apache5Pools.closeByAgent(old.manager(), drained ? CloseMode.GRACEFUL : CloseMode.IMMEDIATE);
+            if (!old.manager().isClosed() && old.manager().getTotalStats().getLeased() == 0) {
+                Apache5Pools.closeByAgent(old.manager(), CloseMode.GRACEFUL);
             }
         }
+        retired.removeIf(old -> old.manager().isClosed());
     }
 
     private int closeIdleQuietly(PoolingHttpClientConnectionManager manager,

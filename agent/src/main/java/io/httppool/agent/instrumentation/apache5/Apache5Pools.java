@@ -37,8 +37,12 @@ public final class Apache5Pools {
     private static final ThreadLocal<Boolean> BUILDING = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> AGENT_CLOSING = new ThreadLocal<>();
     private static final Map<SetupFingerprint, Apache5ManagedPool> BY_SETUP = new ConcurrentHashMap<>();
-    /** Every manager ever handed out, current or retired, to the pool it belongs to. */
+    /** Every current manager to its pool. */
     private static final Map<PoolingHttpClientConnectionManager, Apache5ManagedPool> BY_MANAGER = new ConcurrentHashMap<>();
+    /** Replaced managers that clients may still hold; weak, so one no client holds is forgotten. */
+    private static final Map<PoolingHttpClientConnectionManager, Apache5ManagedPool> RETIRED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static volatile boolean anyRetired;
     private static final AtomicInteger CUSTOM_SETUPS = new AtomicInteger();
     private static final String LIBRARY = "Apache HttpClient 5 " + LibraryVersion.read(
             PoolingHttpClientConnectionManager.class.getClassLoader(), Apache5Instrumentation.VERSION_PROPERTIES, "info.release");
@@ -83,7 +87,7 @@ public final class Apache5Pools {
 
     /** True for a managed manager: only the agent closes it, not the application nor HttpClient's close-on-Error. */
     public static boolean ignoresClose(PoolingHttpClientConnectionManager manager) {
-        return AGENT_CLOSING.get() == null && BY_MANAGER.containsKey(manager);
+        return AGENT_CLOSING.get() == null && poolOf(manager) != null;
     }
 
     static void closeByAgent(PoolingHttpClientConnectionManager manager, CloseMode mode) {
@@ -101,18 +105,34 @@ public final class Apache5Pools {
         BY_MANAGER.put(manager, pool);
     }
 
+    /** A recreated pool's old manager: still recognised (close ignored, requests redirected) while clients hold it. */
+    static void retire(PoolingHttpClientConnectionManager manager, Apache5ManagedPool pool) {
+        RETIRED.put(manager, pool);
+        anyRetired = true;
+        BY_MANAGER.remove(manager);
+    }
+
+    /** The managed pool a manager belongs to, or null for the application's own managers. */
+    private static Apache5ManagedPool poolOf(Object manager) {
+        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        if (pool == null && anyRetired) {
+            pool = RETIRED.get(manager);
+        }
+        return pool;
+    }
+
     // ---- leasing -----------------------------------------------------------------------------------------
 
     /** The pool timeout in place of the library's 3-minute default; anything the application chose stands. */
     public static Timeout leaseTimeout(PoolingHttpClientConnectionManager manager, Timeout requested) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        Apache5ManagedPool pool = poolOf(manager);
         return pool != null ? pool.effectiveRequestTimeout(requested) : requested;
     }
 
     /** A lease through a retired manager goes to the pool's current one; null when {@code manager} is current. */
     public static LeaseRequest redirectLease(PoolingHttpClientConnectionManager manager, String id, HttpRoute route,
                                              Timeout requestTimeout, Object state) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        Apache5ManagedPool pool = poolOf(manager);
         if (pool == null || pool.isCurrent(manager)) {
             return null;
         }
@@ -126,7 +146,7 @@ public final class Apache5Pools {
     /** Wraps a managed pool's lease request for counting, leak tracking and a clear exhaustion error. */
     public static LeaseRequest trackLease(PoolingHttpClientConnectionManager manager, LeaseRequest lease) {
         try {
-            Apache5ManagedPool pool = BY_MANAGER.get(manager);
+            Apache5ManagedPool pool = poolOf(manager);
             return pool != null && lease != null ? new Apache5TrackingLeaseRequest(pool, manager, lease) : lease;
         } catch (Throwable error) {
             AdviceErrors.record("lease tracking", error);
@@ -150,7 +170,7 @@ public final class Apache5Pools {
     /** See {@link Apache5ManagedPool#keepAliveOnRelease}. */
     public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
         try {
-            Apache5ManagedPool pool = BY_MANAGER.get(manager);
+            Apache5ManagedPool pool = poolOf(manager);
             return pool != null ? pool.keepAliveOnRelease(keepAlive) : keepAlive;
         } catch (Throwable error) {
             // The release advice cannot suppress errors wholesale (a redirected release must throw as the
@@ -162,7 +182,7 @@ public final class Apache5Pools {
 
     /** After a release (also a failed one): stop watching the lease, keep the idle connections in bounds. */
     public static void released(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        Apache5ManagedPool pool = poolOf(manager);
         if (pool != null) {
             pool.released(endpoint);
             pool.trimIdle(manager);
@@ -219,7 +239,7 @@ public final class Apache5Pools {
      * pool entry: the context gets it only later, in MainClientExec.
      */
     public static void connected(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint, Throwable failure) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        Apache5ManagedPool pool = poolOf(manager);
         if (pool == null) {
             return;
         }
@@ -233,7 +253,7 @@ public final class Apache5Pools {
 
     /** A TLS upgrade of a tunnelled connection (HTTPS through a proxy). */
     public static void upgraded(PoolingHttpClientConnectionManager manager, Throwable failure) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        Apache5ManagedPool pool = poolOf(manager);
         if (pool == null) {
             return;
         }
@@ -251,7 +271,7 @@ public final class Apache5Pools {
      * manager (ignored for managed ones): the exchange's connection is discarded and the pool recreated.
      */
     public static void exchangeFailed(Object manager, ExecChain.Scope scope, Throwable failure) {
-        Apache5ManagedPool pool = BY_MANAGER.get(manager);
+        Apache5ManagedPool pool = poolOf(manager);
         if (pool == null || failure == null) {
             return;
         }
@@ -281,7 +301,7 @@ public final class Apache5Pools {
     private static PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager manager,
                                                                         ConnectionEndpoint endpoint) {
         try {
-            Apache5ManagedPool pool = BY_MANAGER.get(manager);
+            Apache5ManagedPool pool = poolOf(manager);
             return pool != null ? pool.ownerIfRedirected(manager, endpoint) : null;
         } catch (Throwable error) {
             AdviceErrors.record("endpoint owner lookup", error);

@@ -1,5 +1,6 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.instrumentation.AdviceErrors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -31,7 +32,12 @@ final class Apache5TrackingLeaseRequest implements LeaseRequest {
 
     @Override
     public ConnectionEndpoint get(Timeout timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        pool.beforeLeaseWait();
+        // The library calls this wrapper directly, outside any advice: the agent's own parts guard themselves.
+        try {
+            pool.beforeLeaseWait();
+        } catch (Throwable error) {
+            AdviceErrors.record("lease wait", error);
+        }
         Timeout effective = pool.effectiveRequestTimeout(timeout);
         ConnectionEndpoint endpoint;
         try {
@@ -44,8 +50,12 @@ final class Apache5TrackingLeaseRequest implements LeaseRequest {
             }
             throw failed;
         }
-        pool.leased(endpoint, owner, redirected);
-        pool.validateBeforeNonIdempotent(endpoint);
+        try {
+            pool.leased(endpoint, owner, redirected);
+            pool.validateBeforeNonIdempotent(endpoint);
+        } catch (Throwable error) {
+            AdviceErrors.record("lease tracking", error);
+        }
         return endpoint;
     }
 
