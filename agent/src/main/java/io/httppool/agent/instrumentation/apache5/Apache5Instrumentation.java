@@ -45,6 +45,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     private static final String MINIMAL_CLIENT = "org.apache.hc.client5.http.impl.classic.MinimalHttpClient";
     private static final String VERSION_INFO = "org.apache.hc.core5.util.VersionInfo";
     private static final String BROTLI = "org.apache.hc.client5.http.entity.BrotliDecompressingEntity";
+    private static final String CLIENT_BUILDER = "org.apache.hc.client5.http.impl.classic.HttpClientBuilder";
     private static final String CLIENTS = "org.apache.hc.client5.http.impl.classic.HttpClients";
 
     @Override
@@ -78,7 +79,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
 
     @Override
     public java.util.Set<String> instrumentedTypes() {
-        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, VERSION_INFO, BROTLI, CLIENTS);
+        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, VERSION_INFO, BROTLI, CLIENT_BUILDER, CLIENTS);
     }
 
     @Override
@@ -86,6 +87,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         String advice = Apache5Instrumentation.class.getName() + "$";
         return List.of(
                 new Hook(BUILDER, named("build").and(takesArguments(0)), advice + "BuildAdvice"),
+                new Hook(CLIENT_BUILDER, named("build").and(takesArguments(0)), advice + "ClientBuildAdvice"),
                 new Hook(MANAGER, named("close").and(takesArguments(0).or(takesArguments(1))), advice + "CloseAdvice"),
                 new Hook(MANAGER, named("lease").and(takesArguments(4)), advice + "LeaseAdvice"),
                 new Hook(MANAGER, named("release").and(takesArguments(3)), advice + "ReleaseAdvice"),
@@ -115,6 +117,19 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         }
     }
 
+    /** {@code HttpClientBuilder.build()}: clients without connection state get a private manager. */
+    public static final class ClientBuildAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static boolean enter(@Advice.This Object builder) {
+            return Apache5Pools.clientBuildStarting(builder);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter boolean privateBuild) {
+            Apache5Pools.clientBuildEnded(privateBuild);
+        }
+    }
+
     /** {@code PoolingHttpClientConnectionManager.close(..)}: a managed pool outlives the clients that use it. */
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
@@ -133,8 +148,9 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                                          @Advice.Argument(0) String id,
                                          @Advice.Argument(1) HttpRoute route,
                                          @Advice.Argument(value = 2, readOnly = false) Timeout requestTimeout,
-                                         @Advice.Argument(3) Object state) {
+                                         @Advice.Argument(value = 3, readOnly = false) Object state) {
             requestTimeout = Apache5Pools.leaseTimeout(manager, requestTimeout);
+            state = Apache5Pools.leaseState(manager, route, state);
             return Apache5Pools.redirectLease(manager, id, route, requestTimeout, state);
         }
 
@@ -159,7 +175,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
             if (Apache5Pools.redirectRelease(manager, endpoint, state, keepAlive)) {
                 return true;
             }
-            keepAlive = Apache5Pools.keepAliveOnRelease(manager, keepAlive);
+            keepAlive = Apache5Pools.keepAliveOnRelease(manager, endpoint, keepAlive);
             return false;
         }
 

@@ -71,6 +71,11 @@ final class Apache5ManagedPool implements ManagedPool {
         return current;
     }
 
+    /** A manager with this pool's setup that belongs to one client alone (not managed, closed by its client). */
+    PoolingHttpClientConnectionManager privateManager() {
+        return factory.get();
+    }
+
     boolean isCurrent(PoolingHttpClientConnectionManager manager) {
         return manager == current;
     }

@@ -57,7 +57,7 @@ public final class Apache5Pools {
      * original {@code build()} must run (our own build, a builder subclass, too many setups, an error).
      */
     public static PoolingHttpClientConnectionManager sharedManagerFor(PoolingHttpClientConnectionManagerBuilder builder) {
-        if (BUILDING.get() != null) {
+        if (BUILDING.get() != null || PRIVATE_CLIENT.get() != null) {
             return null;
         }
         try {
@@ -81,6 +81,77 @@ public final class Apache5Pools {
     /** The managed manager for a builder left at its defaults, as {@code HttpClients.createMinimal()} uses. */
     public static PoolingHttpClientConnectionManager defaultManager() {
         return sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create());
+    }
+
+    // ---- clients that must not share -----------------------------------------------------------------------
+
+    private static final ThreadLocal<Boolean> PRIVATE_CLIENT = new ThreadLocal<>();
+    // Declared by HttpClientBuilder itself, so subclasses (CachingHttpClientBuilder...) are read alike.
+    private static final java.lang.reflect.Field CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
+    private static final java.lang.reflect.Field USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
+    private static final java.lang.reflect.Field CONN_MANAGER = clientBuilderField("connManager");
+
+    private static java.lang.reflect.Field clientBuilderField(String name) {
+        try {
+            java.lang.reflect.Field field =
+                    org.apache.hc.client5.http.impl.classic.HttpClientBuilder.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException error) {
+            AgentLog.warnOnce("apache5-client-builder-field", "HttpClientBuilder." + name + " not found in this HttpClient"
+                    + " version: connection state cannot be checked, so no client built by HttpClientBuilder shares connections", null);
+            return null;
+        }
+    }
+
+    /**
+     * {@code HttpClientBuilder.build()} starts. A client that disabled connection state, or brings its own
+     * user-token handler, may leave connections authenticated per user (NTLM, client certificate) with no
+     * token: shared, they would serve another client as that user. Such a client gets a private manager,
+     * as without the agent. Returns whether the build is private, for {@link #clientBuildEnded}.
+     */
+    public static boolean clientBuildStarting(Object clientBuilder) {
+        try {
+            if (CONNECTION_STATE_DISABLED == null || USER_TOKEN_HANDLER == null || CONN_MANAGER == null) {
+                PRIVATE_CLIENT.set(Boolean.TRUE); // cannot tell: the safe answer is not to share
+                return true;
+            }
+            boolean stateless = CONNECTION_STATE_DISABLED.getBoolean(clientBuilder) || USER_TOKEN_HANDLER.get(clientBuilder) != null;
+            if (!stateless) {
+                return false;
+            }
+            PRIVATE_CLIENT.set(Boolean.TRUE);
+            Object manager = CONN_MANAGER.get(clientBuilder);
+            Apache5ManagedPool pool = manager != null ? poolOf(manager) : null;
+            if (pool != null) {
+                CONN_MANAGER.set(clientBuilder, pool.privateManager());
+                AgentLog.infoOnce("apache5-private-client", "A client without connection state (disableConnectionState()"
+                        + " or its own UserTokenHandler) gets a private connection manager: pooled connections could"
+                        + " otherwise carry one user's authentication to another client");
+            }
+            return true;
+        } catch (Throwable error) {
+            AdviceErrors.record("private client check", error);
+            return false;
+        }
+    }
+
+    public static void clientBuildEnded(boolean privateBuild) {
+        if (privateBuild) {
+            PRIVATE_CLIENT.remove();
+        }
+    }
+
+    /**
+     * Connections through a proxy are not shared between clients: a CONNECT tunnel authenticated with one
+     * client's proxy credentials (Basic) returns to the pool with no user token, and would serve another
+     * client without its credentials. A unique state per lease keeps such connections apart.
+     */
+    public static Object leaseState(PoolingHttpClientConnectionManager manager, HttpRoute route, Object state) {
+        if (route != null && route.getProxyHost() != null && poolOf(manager) != null) {
+            return new Object();
+        }
+        return state;
     }
 
     // ---- closing -----------------------------------------------------------------------------------------
@@ -167,11 +238,16 @@ public final class Apache5Pools {
         return true;
     }
 
-    /** See {@link Apache5ManagedPool#keepAliveOnRelease}. */
-    public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, TimeValue keepAlive) {
+    /** See {@link Apache5ManagedPool#keepAliveOnRelease}; a proxied connection is not kept (see {@link #leaseState}). */
+    public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
+                                               TimeValue keepAlive) {
         try {
             Apache5ManagedPool pool = poolOf(manager);
-            return pool != null ? pool.keepAliveOnRelease(keepAlive) : keepAlive;
+            if (pool == null) {
+                return keepAlive;
+            }
+            HttpRoute route = Apache5PoolInternals.routeOf(endpoint);
+            return route != null && route.getProxyHost() != null ? null : pool.keepAliveOnRelease(keepAlive);
         } catch (Throwable error) {
             // The release advice cannot suppress errors wholesale (a redirected release must throw as the
             // library would), so this one guards itself.

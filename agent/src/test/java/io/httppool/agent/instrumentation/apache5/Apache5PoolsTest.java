@@ -99,6 +99,41 @@ class Apache5PoolsTest {
     }
 
     @Test
+    void clientsWithoutConnectionStateGetAPrivateManager() throws Exception {
+        PoolingHttpClientConnectionManager shared = shared(PoolingHttpClientConnectionManagerBuilder.create());
+        org.apache.hc.client5.http.impl.classic.HttpClientBuilder stateless =
+                org.apache.hc.client5.http.impl.classic.HttpClientBuilder.create().disableConnectionState().setConnectionManager(shared);
+        boolean privateBuild = Apache5Pools.clientBuildStarting(stateless);
+        try {
+            assertTrue(privateBuild);
+            assertEquals(null, Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()),
+                    "no shared manager while a stateless client is built");
+            java.lang.reflect.Field field = org.apache.hc.client5.http.impl.classic.HttpClientBuilder.class.getDeclaredField("connManager");
+            field.setAccessible(true);
+            Object replaced = field.get(stateless);
+            assertNotSame(shared, replaced);
+            assertFalse(Apache5Pools.ignoresClose((PoolingHttpClientConnectionManager) replaced), "the private manager is the client's own");
+        } finally {
+            Apache5Pools.clientBuildEnded(privateBuild);
+        }
+        assertSame(shared, Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()));
+        assertFalse(Apache5Pools.clientBuildStarting(org.apache.hc.client5.http.impl.classic.HttpClientBuilder.create()));
+    }
+
+    @Test
+    void proxiedRoutesNeverShareConnections() {
+        PoolingHttpClientConnectionManager shared = shared(PoolingHttpClientConnectionManagerBuilder.create());
+        org.apache.hc.client5.http.HttpRoute direct = new org.apache.hc.client5.http.HttpRoute(new org.apache.hc.core5.http.HttpHost("https", "example.org", 443));
+        org.apache.hc.client5.http.HttpRoute proxied = new org.apache.hc.client5.http.HttpRoute(new org.apache.hc.core5.http.HttpHost("https", "example.org", 443),
+                new org.apache.hc.core5.http.HttpHost("http", "proxy.example.org", 3128));
+        assertEquals(null, Apache5Pools.leaseState(shared, direct, null));
+        Object first = Apache5Pools.leaseState(shared, proxied, null);
+        Object second = Apache5Pools.leaseState(shared, proxied, null);
+        assertNotNull(first);
+        assertNotSame(first, second, "each proxied lease gets a state of its own");
+    }
+
+    @Test
     void unmanagedManagersCloseAsUsual() {
         PoolingHttpClientConnectionManager own = new PoolingHttpClientConnectionManager();
         assertFalse(Apache5Pools.ignoresClose(own));
