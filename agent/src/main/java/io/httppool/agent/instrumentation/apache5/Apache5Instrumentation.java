@@ -2,6 +2,7 @@ package io.httppool.agent.instrumentation.apache5;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
@@ -90,6 +91,9 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 new Hook(CLIENT_BUILDER, named("build").and(takesArguments(0)), advice + "ClientBuildAdvice"),
                 new Hook(MANAGER, named("close").and(takesArguments(0).or(takesArguments(1))), advice + "CloseAdvice"),
                 new Hook(MANAGER, named("lease").and(takesArguments(4)), advice + "LeaseAdvice"),
+                new Hook(MANAGER, namedOneOf("setDefaultSocketConfig", "setSocketConfigResolver", "setDefaultConnectionConfig",
+                        "setConnectionConfigResolver", "setDefaultTlsConfig", "setTlsConfigResolver", "setValidateAfterInactivity")
+                        .and(takesArguments(1)), advice + "SetupSetterAdvice"),
                 new Hook(MANAGER, named("release").and(takesArguments(3)), advice + "ReleaseAdvice"),
                 new Hook(MANAGER, named("connect").and(takesArguments(3)), advice + "ConnectAdvice"),
                 new Hook(MANAGER, named("upgrade").and(takesArguments(2)), advice + "UpgradeAdvice"),
@@ -127,6 +131,15 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter boolean privateBuild) {
             Apache5Pools.clientBuildEnded(privateBuild);
+        }
+    }
+
+    /** Setters that change how a manager makes connections: a shared manager leaves sharing first. */
+    public static final class SetupSetterAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This PoolingHttpClientConnectionManager manager,
+                                 @Advice.Origin("#m") String setter) {
+            Apache5Pools.setupChanging(manager, setter);
         }
     }
 

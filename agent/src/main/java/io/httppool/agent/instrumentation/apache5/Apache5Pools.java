@@ -67,6 +67,9 @@ public final class Apache5Pools {
                 return null;
             }
             SetupFingerprint setup = SetupFingerprint.of(builder, Apache5Pools::effectivelyImmutable);
+            if (CONFIGURED_AFTER_BUILD.contains(setup)) {
+                return null;
+            }
             Apache5ManagedPool pool = BY_SETUP.get(setup);
             if (pool == null) {
                 pool = createPool(setup, builder);
@@ -81,6 +84,48 @@ public final class Apache5Pools {
     /** The managed manager for a builder left at its defaults, as {@code HttpClients.createMinimal()} uses. */
     public static PoolingHttpClientConnectionManager defaultManager() {
         return sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create());
+    }
+
+    // ---- managers the application configures after building them ----------------------------------------
+
+    /** Setups whose managers the application reconfigured after build(): built the library's way from then on. */
+    private static final java.util.Set<SetupFingerprint> CONFIGURED_AFTER_BUILD = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The application is about to change how a managed manager makes connections
+     * ({@code setDefaultSocketConfig}, {@code setTlsConfigResolver}...). Shared, that change would reach every
+     * client of the setup, and the caller could reuse connections made the old way. So the manager leaves
+     * sharing and becomes the application's own (its idle connections closed), and that setup is no longer
+     * pooled: such code configures its manager per instance, which the agent cannot key on.
+     */
+    public static void setupChanging(PoolingHttpClientConnectionManager manager, String setter) {
+        try {
+            if (BUILDING.get() != null) {
+                return;
+            }
+            Apache5ManagedPool pool = poolOf(manager);
+            if (pool == null) {
+                return;
+            }
+            synchronized (Apache5Pools.class) {
+                for (Map.Entry<SetupFingerprint, Apache5ManagedPool> entry : BY_SETUP.entrySet()) {
+                    if (entry.getValue() == pool) {
+                        CONFIGURED_AFTER_BUILD.add(entry.getKey());
+                        BY_SETUP.remove(entry.getKey());
+                    }
+                }
+                BY_MANAGER.remove(manager);
+                RETIRED.remove(manager);
+            }
+            PoolRegistry.unregister(pool);
+            manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
+            AgentLog.warnOnce("apache5-configured-after-build:" + pool.name(), "PoolingHttpClientConnectionManager." + setter
+                    + " was called on a connection manager the agent shares (" + pool.name() + "): it now belongs to its"
+                    + " client alone, and clients with this setup are no longer pooled. Configure the builder instead"
+                    + " (PoolingHttpClientConnectionManagerBuilder.setDefaultSocketConfig...) to keep pooling.", null);
+        } catch (Throwable error) {
+            AdviceErrors.record("manager reconfiguration", error);
+        }
     }
 
     // ---- clients that must not share -----------------------------------------------------------------------

@@ -121,6 +121,16 @@ class Apache5PoolsTest {
     }
 
     @Test
+    void aManagerReconfiguredAfterBuildLeavesSharingAndItsSetupIsNoLongerPooled() {
+        PoolingHttpClientConnectionManagerBuilder setup = PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(33);
+        PoolingHttpClientConnectionManager shared = shared(setup);
+        Apache5Pools.setupChanging(shared, "setDefaultSocketConfig");
+        assertFalse(Apache5Pools.ignoresClose(shared), "now the application's own manager");
+        assertEquals(null, Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(33)));
+        assertNotNull(Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()), "other setups still pool");
+    }
+
+    @Test
     void proxiedRoutesNeverShareConnections() {
         PoolingHttpClientConnectionManager shared = shared(PoolingHttpClientConnectionManagerBuilder.create());
         org.apache.hc.client5.http.HttpRoute direct = new org.apache.hc.client5.http.HttpRoute(new org.apache.hc.core5.http.HttpHost("https", "example.org", 443));
