@@ -106,7 +106,7 @@ class LeakProtectionIT {
             long leaks = m.pool("http_client_pool_leaks_total", POOL);
             assertTrue(leaks > 0, "http_client_pool_leaks_total must count the reclaimed leases\n" + m.text);
             assertTrue(leaks <= LEAKS, "more leaks counted than made: " + leaks);
-            assertEquals(String.valueOf(leaks), app.send("JMX " + AgentMBeans.pool(POOL) + " Leaks").body,
+            assertEquals(String.valueOf(leaks), AgentMBeans.await(app, AgentMBeans.pool(POOL), "Leaks", java.time.Duration.ofSeconds(5)),
                     "JMX Leaks and /metrics read the same counter");
             assertEquals(0, m.pool("http_client_errors_total", POOL, "kind", "pool_timeout"),
                     "no request may time out waiting for a connection\n" + m.text);

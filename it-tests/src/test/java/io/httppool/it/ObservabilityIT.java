@@ -171,10 +171,10 @@ class ObservabilityIT {
     }
 
     private static String jmx(JvmRunner.Interactive app, String mbean, String attribute) {
-        JvmRunner.Outcome o = app.send("JMX " + mbean + " " + attribute);
-        if (!o.ok) {
-            throw new AssertionError("JMX " + mbean + " " + attribute + ": " + o + "\n" + app.describe());
+        String value = AgentMBeans.await(app, mbean, attribute, java.time.Duration.ofSeconds(5));
+        if (value == null) {
+            throw new AssertionError("JMX " + mbean + " " + attribute + ": no such MBean or attribute\n" + app.describe());
         }
-        return o.body;
+        return value;
     }
 }

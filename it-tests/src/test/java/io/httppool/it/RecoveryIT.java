@@ -327,13 +327,16 @@ class RecoveryIT {
             assertEquals(2, with.stream().filter(l -> l.contains("DeliberateError")).count(), report);
 
             List<String> warns = AgentLog.await(app::stderr, Duration.ofSeconds(5), AgentLog.TAG, "Pool " + POOL + " recreated:");
-            assertEquals(2, warns.size(), "one WARN 'Pool " + POOL + " recreated: ...' per Error\n" + app.describe());
+            // The second Error comes within 10 s of the first: the agent recreates a pool at most once per
+            // 10 s for Errors (an interceptor that throws an Error on every request must not churn pools),
+            // but discards the connection and counts the Error every time.
+            assertEquals(1, warns.size(), "one WARN 'Pool " + POOL + " recreated: ...' for two Errors 10 s apart at most\n" + app.describe());
             assertTrue(warns.stream().allMatch(l -> l.contains("WARN")), warns.toString());
             StatusEndpoint.Metrics m = status.metrics();
-            assertEquals(2, m.pool("http_client_pool_recreations_total", POOL), m.text);
+            assertEquals(1, m.pool("http_client_pool_recreations_total", POOL), m.text);
             assertEquals(2, m.pool("http_client_errors_total", POOL, "kind", "fatal"), m.text);
-            assertEquals("2", app.send("JMX " + AgentMBeans.pool(POOL) + " Recreations").body, app.describe());
-            assertEquals("true", app.send("JMX " + AgentMBeans.pool(POOL) + " Open").body, app.describe());
+            assertEquals("1", AgentMBeans.await(app, AgentMBeans.pool(POOL), "Recreations", Duration.ofSeconds(5)), app.describe());
+            assertEquals("true", AgentMBeans.await(app, AgentMBeans.pool(POOL), "Open", Duration.ofSeconds(5)), app.describe());
 
             // bounded: the Error's connection is discarded and each pool reuses one connection; the old pools are closed
             assertTrue(counter.accepted() <= 4, "with the agent, " + requests + " sequential requests and 2 Errors should take"
