@@ -1,0 +1,69 @@
+package io.httppool.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.httppool.it.apps.OwnLibrariesApp;
+import io.httppool.it.harness.AgentLog;
+import io.httppool.it.harness.JvmRunner;
+import io.httppool.it.harness.RunResult;
+import io.httppool.it.harness.Upstream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 2, point 1: an application with its own, different Byte Buddy (1.14) and SLF4J 2 (with a provider)
+ * works unchanged under the agent, which bundles both relocated, and is still pooled.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class OwnLibrariesIT {
+
+    static final int REQUESTS = 400;
+    static final int THREADS = 8;
+
+    private static Upstream upstream;
+
+    @BeforeAll
+    static void start() {
+        upstream = Upstream.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.close();
+    }
+
+    private static String ownLibraries() throws IOException {
+        Path dir = Path.of(System.getProperty("it.app.own.libs", "target/app-own-libs"));
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+        }
+    }
+
+    @Test
+    void anApplicationWithItsOwnByteBuddyAndSlf4j2WorksAndIsPooled() throws IOException {
+        RunResult r = JvmRunner.app(OwnLibrariesApp.class).agent(true).name("own-libraries")
+                .classPathFirst(ownLibraries())
+                .args(upstream.http(), String.valueOf(REQUESTS), String.valueOf(THREADS))
+                .run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdout.contains("BYTEBUDDY byte-buddy-1.14.18.jar generated-by-app"), "the app's own Byte Buddy must be the one it uses\n" + r.describe());
+        assertTrue(r.stdout.contains("SLF4J org.slf4j.simple.SimpleLoggerFactory"),
+                "the app's own SLF4J 2 provider must be found (not the agent's relocated one)\n" + r.describe());
+        assertTrue(r.stderr.contains("application logging through its own SLF4J 2"), r.describe());
+        assertTrue(r.stdout.contains("RESULT ok=" + REQUESTS + " failed=0"), r.describe());
+        AgentLog.assertPoolingOn(r);
+        int connections = upstream.httpCounter().accepted();
+        assertTrue(connections <= THREADS + 5, connections + " connections for " + REQUESTS + " requests on "
+                + THREADS + " threads\n" + r.describe());
+    }
+}
