@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.loading.ClassInjector;
@@ -87,10 +86,5 @@ public final class HelperInjector {
             helperBytes = bytes;
         }
         return bytes;
-    }
-
-    /** The loaders that received helpers, for diagnostics. */
-    public synchronized Set<ClassLoader> loaders() {
-        return Set.copyOf(injected.keySet());
     }
 }

@@ -50,12 +50,15 @@ final class Apache5LeakTracker {
         if (entryRef == null) {
             return;
         }
-        sequence.increment();
-        Throwable leasedAt = captureAll || (sample && sequence.sum() % SAMPLE_EVERY == 1)
-                ? new Throwable("connection leased here") : null;
+        Throwable leasedAt = captureAll || (sample && sampledNow()) ? new Throwable("connection leased here") : null;
         Apache5Lease lease = new Apache5Lease(this, entryRef, owner, leasedAt);
         active.put(lease.key(), lease);
         lease.watchedBy(LeakReclaimer.watch(endpoint, lease));
+    }
+
+    private boolean sampledNow() {
+        sequence.increment();
+        return sequence.sum() % SAMPLE_EVERY == 1;
     }
 
     /** The endpoint is being released normally. */
@@ -70,9 +73,6 @@ final class Apache5LeakTracker {
         }
     }
 
-    int activeLeases() {
-        return active.size();
-    }
 
     void forget(Apache5Lease lease) {
         active.remove(lease.key());

@@ -30,8 +30,9 @@ final class Apache5ManagedPool implements ManagedPool {
     static final long MIN_FATAL_RECREATE_SPACING_MILLIS = 10_000;
     private volatile long lastFatalRecreate;
     private volatile boolean everRecreated;
-    /** The library's default for "the application did not say": RequestConfig's 3-minute request timeout. */
+    /** The library's defaults for "the application did not say": RequestConfig's 3 minutes. */
     private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
+    private static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
 
     private final String name;
     private final String library;
@@ -120,7 +121,7 @@ final class Apache5ManagedPool implements ManagedPool {
      * default, otherwise what the server's Keep-Alive header or the application said.
      */
     TimeValue keepAliveOnRelease(TimeValue keepAlive) {
-        if (keepAlive != null && Apache5Pools.LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
+        if (keepAlive != null && LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
             return keepAliveExpiry;
         }
         return keepAlive;

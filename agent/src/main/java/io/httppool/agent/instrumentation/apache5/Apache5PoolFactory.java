@@ -27,7 +27,7 @@ final class Apache5PoolFactory {
         return copy;
     }
 
-    /** Call with {@link Apache5Pools#building()} set, so that our own build() is not intercepted. */
+    /** Called by Apache5Pools with its BUILDING flag set, so that our own build() is not intercepted. */
     @SuppressWarnings("unchecked")
     static PoolingHttpClientConnectionManager build(PoolingHttpClientConnectionManagerBuilder template, AgentConfig config)
             throws ReflectiveOperationException {

@@ -28,9 +28,6 @@ final class Apache5PoolInternals {
     private Apache5PoolInternals() {
     }
 
-    static boolean canTrackLeases() {
-        return MANAGER_POOL != null && ENDPOINT_ENTRY_REF != null;
-    }
 
     /** The endpoint's holder of its pool entry; null once released, or when this version hides it. */
     @SuppressWarnings("unchecked")

@@ -31,8 +31,6 @@ public final class Apache5Pools {
 
     /** Bound on distinct setups per loader: an application making a new SSLContext per request gets no pool. */
     static final int MAX_SETUPS = 16;
-    /** RequestConfig's default keep-alive, which stands for "neither server nor application said". */
-    static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
 
     private static final ThreadLocal<Boolean> BUILDING = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> AGENT_CLOSING = new ThreadLocal<>();
@@ -415,9 +413,6 @@ public final class Apache5Pools {
                 || name.equals("org.apache.hc.client5.http.ssl.ConscryptClientTlsStrategy");
     }
 
-    static boolean building() {
-        return BUILDING.get() != null;
-    }
 
     private static PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager manager,
                                                                         ConnectionEndpoint endpoint) {
