@@ -1,45 +1,41 @@
 package io.httppool.agent.log;
 
+import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * The agent's log: one logger, named so operators can grep for it, writing to standard error through
- * the agent's own relocated SLF4J, so the application's logging setup is neither used nor disturbed.
+ * The agent's log: one logger, named so operators can grep for it ({@value #NAME}), writing to standard
+ * error. Lines look like {@code 2026-11-23T23:24:11.196Z INFO [http-pool-agent] - message}.
+ *
+ * <p>The logger exists from the first call on, on whatever thread makes it; there is no initialisation
+ * phase that other threads could race with, so no line is ever queued, dropped or reordered.
  */
 public final class AgentLog {
 
     public static final String NAME = "[http-pool-agent]";
 
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
-    private static volatile Logger logger;
+    private static volatile Logger logger = new StderrLogger(NAME, Level.INFO, System.err);
 
     private AgentLog() {
     }
 
-    /**
-     * Sets the level before the first log line. The property names below are relocated together with
-     * SLF4J when the agent jar is shaded, so they configure only the agent's copy of slf4j-simple.
-     */
+    /** Sets the level: {@code off}, {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}. */
     public static void configure(String level) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-        System.setProperty("org.slf4j.simpleLogger.showLogName", "true");
-        logger = null;
+        logger = new StderrLogger(NAME, parse(level), System.err);
+    }
+
+    /** For tests: the same logger writing to {@code out}. */
+    static void configure(String level, PrintStream out) {
+        logger = new StderrLogger(NAME, parse(level), out);
     }
 
     public static Logger log() {
-        Logger current = logger;
-        if (current == null) {
-            current = LoggerFactory.getLogger(NAME);
-            logger = current;
-        }
-        return current;
+        return logger;
     }
 
     /** Logs at WARN the first time {@code key} is seen; later calls with the same key are silent. */
@@ -57,6 +53,19 @@ public final class AgentLog {
     public static void infoOnce(String key, String message) {
         if (ONCE.add(key)) {
             log().info(message);
+        }
+    }
+
+    /** The threshold for a level name; null (nothing logged) for {@code off}. */
+    private static Level parse(String level) {
+        String name = level == null ? "info" : level.trim().toUpperCase(Locale.ROOT);
+        if ("OFF".equals(name)) {
+            return null;
+        }
+        try {
+            return Level.valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            return Level.INFO;
         }
     }
 }
