@@ -1,30 +1,26 @@
 package io.httppool.agent.bootstrap;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.config.ConfigLoader;
 import io.httppool.agent.health.Observability;
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.instrumentation.ClassDefiner;
+import io.httppool.agent.instrumentation.HookTransformer;
+import io.httppool.agent.instrumentation.Libraries;
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
-import io.httppool.agent.instrumentation.LibraryTransformer;
-import io.httppool.agent.instrumentation.TransformErrorListener;
-import io.httppool.agent.instrumentation.apache5.Apache5Instrumentation;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
-import java.lang.instrument.ClassFileTransformer;
+import io.httppool.agent.pool.PoolRegistry;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import java.util.function.Supplier;
 
 /**
- * Reads the configuration and, when pooling is on, registers the deferred transformer; Byte Buddy and
- * the observability parts start on a background thread.
+ * Reads the configuration and, when pooling is on, registers the agent's one transformer. Everything
+ * else waits until it is needed: the helper-class definer until a library class first loads, health
+ * checks and JMX until the first pool exists (the status server, when asked for, starts at once on a
+ * thread of its own). A JVM that never loads an HTTP client pays for reading the settings and one hash
+ * lookup per loaded class, nothing more.
  */
 final class AgentInstaller {
 
@@ -51,48 +47,52 @@ final class AgentInstaller {
             return;
         }
 
-        List<LibraryInstrumentation> libraries = List.of(new Apache5Instrumentation());
-        Set<String> targets = new HashSet<>();
-        for (LibraryInstrumentation library : libraries) {
-            targets.addAll(library.instrumentedTypes());
-        }
-        DeferredTransformer transformer = new DeferredTransformer(targets, () -> byteBuddyTransformer(libraries));
+        List<LibraryInstrumentation> libraries = Libraries.enabled(config);
+        HookTransformer transformer = new HookTransformer(libraries, definerFor(instrumentation));
         instrumentation.addTransformer(transformer, true);
+        long premainMillis = (System.nanoTime() - started) / 1_000_000;
+        AgentLog.log().info("http-pool-agent {} pooling ON (premain {} ms); {}", VERSION, premainMillis, config.describe());
         if (attachedLate) {
             retransformLoaded(instrumentation, transformer);
         }
-        startInBackground(transformer, config, started);
+        PoolRegistry.onFirstPool(() -> startObservability(config));
+        if (config.statusPort() >= 0) {
+            startObservability(config);
+        }
     }
 
-    private static ClassFileTransformer byteBuddyTransformer(List<LibraryInstrumentation> libraries) {
-        AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new TransformErrorListener())
-                .ignore(nameStartsWith("io.httppool.agent.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()));
-        for (LibraryInstrumentation library : libraries) {
-            agent = LibraryTransformer.register(agent, library);
-        }
-        return agent.makeRaw();
+    /** The definer is set up when the first library class loads, not at start-up. */
+    private static Supplier<ClassDefiner> definerFor(Instrumentation instrumentation) {
+        return new Supplier<>() {
+            private ClassDefiner definer;
+            private boolean failed;
+
+            @Override
+            public synchronized ClassDefiner get() {
+                if (definer == null && !failed) {
+                    try {
+                        definer = ClassDefiner.create(instrumentation);
+                    } catch (Throwable error) {
+                        failed = true;
+                        AgentErrors.record("setting up helper-class injection", error);
+                    }
+                }
+                return definer;
+            }
+        };
     }
 
     /**
-     * Warms Byte Buddy up, logs the effective configuration (initialising the agent's logging is itself
-     * tens of milliseconds) and starts health checks, JMX and the status server, all off the main thread.
+     * Health checks, JMX and the status server start on a thread of their own: binding a port and loading
+     * the JDK's HTTP server must not delay the application thread that created the first pool, and that
+     * thread never waits for this one.
      */
-    private static void startInBackground(DeferredTransformer transformer, AgentConfig config, long premainStarted) {
-        long premainMillis = (System.nanoTime() - premainStarted) / 1_000_000;
+    private static void startObservability(AgentConfig config) {
         Thread thread = new Thread(() -> {
             try {
-                transformer.delegate();
-                transformer.warmUp(ClassLoader.getSystemClassLoader());
-                long readyMillis = (System.nanoTime() - premainStarted) / 1_000_000;
-                AgentLog.log().info("http-pool-agent {} pooling ON (premain {} ms, instrumentation ready after {} ms); {}",
-                        VERSION, premainMillis, readyMillis, config.describe());
                 Observability.start(config);
             } catch (Throwable error) {
-                AdviceErrors.record("background start-up", error);
+                AgentErrors.record("starting health checks and reporting", error);
             }
         }, "http-pool-agent-init");
         thread.setDaemon(true);
@@ -100,10 +100,10 @@ final class AgentInstaller {
     }
 
     /** Attached to a running JVM: the library may be loaded already, so its classes are transformed now. */
-    private static void retransformLoaded(Instrumentation instrumentation, DeferredTransformer transformer) {
+    private static void retransformLoaded(Instrumentation instrumentation, HookTransformer transformer) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (transformer.targets(type.getName()) && instrumentation.isModifiableClass(type)) {
+            if (transformer.targetTypes().contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }
@@ -111,7 +111,7 @@ final class AgentInstaller {
             try {
                 instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
             } catch (Throwable error) {
-                AdviceErrors.record("retransformation of already loaded classes", error);
+                AgentErrors.record("retransformation of already loaded classes", error);
             }
         }
     }

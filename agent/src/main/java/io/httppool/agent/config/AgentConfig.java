@@ -39,6 +39,23 @@ public final class AgentConfig {
         return (Boolean) values.get(Setting.POOL_ENABLED);
     }
 
+    /**
+     * Whether the library with this id ({@code apache5}, {@code jdk}...) is switched on: pooling on and its
+     * {@code HTTP_POOL_<ID>_ENABLED} setting true. An id without such a setting is off.
+     */
+    public boolean libraryEnabled(String id) {
+        if (!poolEnabled()) {
+            return false;
+        }
+        String variable = "HTTP_POOL_" + id.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_ENABLED";
+        for (Setting setting : Setting.values()) {
+            if (setting.envName().equals(variable)) {
+                return (Boolean) values.get(setting);
+            }
+        }
+        return false;
+    }
+
     public int maxConnections() {
         return (Integer) values.get(Setting.MAX_CONNECTIONS);
     }
@@ -70,6 +87,16 @@ public final class AgentConfig {
 
     public Duration poolTimeout() {
         return duration(Setting.POOL_TIMEOUT);
+    }
+
+    /** HTTP_POOL_ON_EXHAUSTED: {@code overflow} or {@code wait}. */
+    public String onExhausted() {
+        return (String) values.get(Setting.ON_EXHAUSTED);
+    }
+
+    /** HTTP_POOL_MAX_CONNECTION_LIFETIME; zero means no limit. */
+    public Duration maxConnectionLifetime() {
+        return duration(Setting.MAX_CONNECTION_LIFETIME);
     }
 
     public Duration validateAfterInactivity() {

@@ -1,12 +1,13 @@
 package io.httppool.agent.health;
 
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.metrics.CounterSnapshot;
 import io.httppool.agent.metrics.MetricsSnapshot;
 import io.httppool.agent.metrics.PoolHealth;
 import io.httppool.agent.metrics.PoolHealthRegistry;
 import io.httppool.agent.pool.HealthState;
+import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.ManagedPool;
 import io.httppool.agent.pool.PoolStats;
 import java.time.Duration;
@@ -34,6 +35,9 @@ public final class HealthMonitor {
 
     /** How often to look for pools created since the last check, when checks are further apart than that. */
     static final Duration NEW_POOL_SWEEP = Duration.ofSeconds(1);
+
+    /** How often every pool gets its cheap upkeep ({@link ManagedPool#housekeep}) and watched host names are re-resolved. */
+    static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
 
     /** The counters a pool's next check is compared with, and whether this check already recreated it. */
     private record Baseline(CounterSnapshot counters, long nanoTime, boolean recreated) {
@@ -83,6 +87,8 @@ public final class HealthMonitor {
         scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         long intervalMillis = Math.max(1, settings.interval().toMillis());
         scheduler.scheduleWithFixedDelay(this::runGuarded, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        long housekeepingMillis = HOUSEKEEPING.toMillis();
+        scheduler.scheduleWithFixedDelay(this::housekeepGuarded, housekeepingMillis, housekeepingMillis, TimeUnit.MILLISECONDS);
         if (settings.interval().compareTo(NEW_POOL_SWEEP) > 0) {
             long sweepMillis = NEW_POOL_SWEEP.toMillis();
             scheduler.scheduleWithFixedDelay(this::sweepGuarded, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -135,12 +141,40 @@ public final class HealthMonitor {
         }
     }
 
+    /**
+     * Re-resolves the host names pooled connections go to, then lets every pool close what it should not
+     * keep (connections to moved addresses, idle ones beyond the keep-alive limit). Not synchronized with
+     * the checks: it only closes idle connections, which a check may see either way.
+     */
+    public void housekeep() {
+        try {
+            HostAddresses.jvm().refresh();
+        } catch (Throwable error) {
+            AgentErrors.record("re-resolving pooled host names", error);
+        }
+        for (ManagedPool pool : livePools()) {
+            try {
+                pool.housekeep();
+            } catch (Throwable error) {
+                AgentErrors.record("housekeeping of pool " + nameOf(pool), error);
+            }
+        }
+    }
+
+    private void housekeepGuarded() {
+        try {
+            housekeep();
+        } catch (Throwable error) {
+            AgentErrors.record("housekeeping", error);
+        }
+    }
+
     private void runGuarded() {
         try {
             runOnce();
         } catch (Throwable error) {
             // A periodic task that throws is never run again: nothing may escape.
-            AdviceErrors.record("health check run", error);
+            AgentErrors.record("health check run", error);
         }
     }
 
@@ -148,7 +182,7 @@ public final class HealthMonitor {
         try {
             sweepNewPools();
         } catch (Throwable error) {
-            AdviceErrors.record("health check sweep", error);
+            AgentErrors.record("health check sweep", error);
         }
     }
 
@@ -156,7 +190,7 @@ public final class HealthMonitor {
         try {
             return pools.get();
         } catch (Throwable error) {
-            AdviceErrors.record("listing pools for health check", error);
+            AgentErrors.record("listing pools for health check", error);
             return List.of();
         }
     }
@@ -185,7 +219,7 @@ public final class HealthMonitor {
                     : new PoolHealth(verdict.state(), verdict.reason(), Instant.now());
             healthRegistry.record(name, health);
         } catch (Throwable error) {
-            AdviceErrors.record("health check of pool " + name, error);
+            AgentErrors.record("health check of pool " + name, error);
             // The agent cannot tell, which is no evidence against the pool: not DOWN, and no recreation.
             healthRegistry.record(name, new PoolHealth(HealthState.DEGRADED, "health check failed: " + error, Instant.now()));
         }
@@ -195,7 +229,7 @@ public final class HealthMonitor {
         try {
             pool.maintain(settings.idleExpiry(), settings.maxIdle());
         } catch (Throwable error) {
-            AdviceErrors.record("maintenance of pool " + name, error);
+            AgentErrors.record("maintenance of pool " + name, error);
         }
         if (settings.leakThreshold().isZero()) {
             return;
@@ -203,7 +237,7 @@ public final class HealthMonitor {
         try {
             pool.reportLongLeases(settings.leakThreshold());
         } catch (Throwable error) {
-            AdviceErrors.record("long-lease report of pool " + name, error);
+            AgentErrors.record("long-lease report of pool " + name, error);
         }
     }
 
@@ -217,7 +251,7 @@ public final class HealthMonitor {
         try {
             pool.recreate(verdict.reason());
         } catch (Throwable error) {
-            AdviceErrors.record("recreation of pool " + name, error);
+            AgentErrors.record("recreation of pool " + name, error);
             return new PoolHealth(HealthState.UNHEALTHY, verdict.reason() + "; recreating it failed: " + error, Instant.now());
         }
         if (recreatedLastTime) {
@@ -227,7 +261,7 @@ public final class HealthMonitor {
         try {
             reopened = pool.isOpen();
         } catch (Throwable error) {
-            AdviceErrors.record("health check of pool " + name, error);
+            AgentErrors.record("health check of pool " + name, error);
             reopened = false;
         }
         return reopened
@@ -259,7 +293,7 @@ public final class HealthMonitor {
             try {
                 listener.checked(live, snapshot);
             } catch (Throwable error) {
-                AdviceErrors.record("health check listener " + listener.getClass().getName(), error);
+                AgentErrors.record("health check listener " + listener.getClass().getName(), error);
             }
         }
     }
@@ -268,7 +302,7 @@ public final class HealthMonitor {
         try {
             return pool.name();
         } catch (Throwable error) {
-            AdviceErrors.record("health check: pool name", error);
+            AgentErrors.record("health check: pool name", error);
             return null;
         }
     }

@@ -1,6 +1,6 @@
 package io.httppool.agent.health;
 
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +19,7 @@ public final class HealthRules {
                 new PoolShutDownCheck(),
                 new WedgedPoolCheck(),
                 new FailingConnectionsCheck(),
+                new OverflowCheck(),
                 new WaitersCheck()));
     }
 
@@ -32,7 +33,7 @@ public final class HealthRules {
                 }
             } catch (Throwable error) {
                 // A faulty rule must not stop the others from judging the pool.
-                AdviceErrors.record("health rule " + check.getClass().getSimpleName(), error);
+                AgentErrors.record("health rule " + check.getClass().getSimpleName(), error);
             }
         }
         return worst;

@@ -1,75 +1,28 @@
 package io.httppool.agent.instrumentation;
 
-import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.log.AgentErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Defines a library's helper classes inside the class loader that loaded the library, so that code
  * naming the library's types links against the application's own copy of it. Each loader gets its own
  * copy of the helpers, and with it its own static pool registry.
  */
-public final class HelperInjector {
+final class HelperInjector {
 
-    private final String libraryName;
     private final List<String> helperClassNames;
-    private final Map<ClassLoader, Boolean> injected = new WeakHashMap<>();
     private volatile Map<String, byte[]> helperBytes;
 
-    public HelperInjector(String libraryName, List<String> helperClassNames) {
-        this.libraryName = libraryName;
-        this.helperClassNames = helperClassNames;
+    HelperInjector(List<String> helperClassNames) {
+        this.helperClassNames = List.copyOf(helperClassNames);
     }
 
-    /** Injects the helpers into {@code loader} once; false when that is impossible (then leave the library alone). */
-    public synchronized boolean injectInto(ClassLoader loader) {
-        if (loader == null) {
-            return false;
-        }
-        Boolean done = injected.get(loader);
-        if (done != null) {
-            return done;
-        }
-        boolean ok;
-        try {
-            ClassInjector injector = injectorFor(loader);
-            if (injector == null) {
-                AgentLog.warnOnce("inject:" + libraryName, "Cannot define helper classes in " + loader
-                        + " on this JVM; " + libraryName + " there is left alone (no pooling)", null);
-                ok = false;
-            } else {
-                Map<TypeDescription, byte[]> types = new LinkedHashMap<>();
-                for (Map.Entry<String, byte[]> helper : helperBytes().entrySet()) {
-                    types.put(new TypeDescription.Latent(helper.getKey(), 0, TypeDescription.Generic.OBJECT), helper.getValue());
-                }
-                injector.inject(types);
-                ok = true;
-            }
-        } catch (Throwable error) {
-            AdviceErrors.record("helper injection for " + libraryName, error);
-            ok = false;
-        }
-        injected.put(loader, ok);
-        return ok;
-    }
-
-    private static ClassInjector injectorFor(ClassLoader loader) {
-        if (ClassInjector.UsingReflection.isAvailable()) {
-            return new ClassInjector.UsingReflection(loader);
-        }
-        if (ClassInjector.UsingUnsafe.isAvailable()) {
-            return new ClassInjector.UsingUnsafe(loader);
-        }
-        return null;
-    }
-
-    private Map<String, byte[]> helperBytes() throws IOException {
+    /** The helpers' class files, read once from the agent jar. */
+    Map<String, byte[]> bytes() throws IOException {
         Map<String, byte[]> bytes = helperBytes;
         if (bytes == null) {
             bytes = new LinkedHashMap<>();
@@ -86,5 +39,21 @@ public final class HelperInjector {
             helperBytes = bytes;
         }
         return bytes;
+    }
+
+    /**
+     * Defines every helper in {@code loader}. Helpers are neither linked nor initialised here: this runs
+     * inside a class-file transformer, where running their static initialisers could load the very class
+     * being transformed.
+     */
+    void injectInto(ClassLoader loader, ClassDefiner definer) throws Throwable {
+        for (Map.Entry<String, byte[]> helper : bytes().entrySet()) {
+            try {
+                definer.define(loader, helper.getKey(), helper.getValue());
+            } catch (LinkageError alreadyThere) {
+                // Defined by an earlier attempt that failed half-way (or by a racing thread): keep it.
+                AgentErrors.record("helper " + helper.getKey() + " already defined in " + loader, alreadyThere);
+            }
+        }
     }
 }

@@ -1,41 +1,43 @@
 package io.httppool.agent.instrumentation;
 
+import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.instrumentation.weaving.Hook;
 import java.util.List;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * One instrumented HTTP library: which of its methods get which advice, which helper classes the advice
- * calls, and whether the copy of the library found in a class loader is one we know how to handle.
+ * One instrumented HTTP library: its hooks, the helper classes those hooks call, and how to tell whether
+ * the copy of the library found in a class loader is one the hooks fit.
  */
 public interface LibraryInstrumentation {
+
+    /** Short id used in pool names and per-library settings: {@code apache5}, {@code jdk}, {@code okhttp}... */
+    String id();
 
     /** For log lines: "Apache HttpClient 5 (classic)". */
     String libraryName();
 
-    /** Helper classes (binary names) defined into every class loader whose copy of the library gets advice. */
-    List<String> helperClassNames();
+    /** Whether the operator left this library on (its {@code HTTP_POOL_<ID>_ENABLED} setting). */
+    boolean enabled(AgentConfig config);
+
+    /** Internal-name prefixes of the library's packages, e.g. {@code org/apache/hc/}: what the version check covers. */
+    List<String> packages();
 
     /**
-     * Why the copy of the library visible from {@code loader} must be left alone (an unknown version,
-     * say), or null when it is supported.
+     * Helper classes (binary names) defined in every class loader whose copy of the library is woven, in
+     * an order where a helper's supertypes come first. Empty when the hooks reach the agent another way.
      */
-    String unsupportedReason(ClassLoader loader);
+    List<String> helperClassNames();
 
-    /** A short version string of the library in {@code loader}, for the log. */
+    /** The library's version visible from {@code loader}, for the log ("5.5.1", or "unknown"). */
     String versionIn(ClassLoader loader);
 
     /**
-     * Binary names of every type the hooks touch. Read at start-up without Byte Buddy, so the agent can
-     * defer loading it until one of these classes actually loads.
+     * Why the copy of the library in {@code loader} must be left alone beyond what the reference check
+     * finds (a version known to misbehave, say), or null.
      */
-    java.util.Set<String> instrumentedTypes();
+    default String unsupportedReason(ClassLoader loader) {
+        return null;
+    }
 
     List<Hook> hooks();
-
-    /** Advice (by binary class name) applied to the methods of one type (by binary name). */
-    record Hook(String typeName,
-                ElementMatcher<? super MethodDescription> methods,
-                String adviceClassName) {
-    }
 }

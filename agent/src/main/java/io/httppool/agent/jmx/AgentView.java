@@ -1,7 +1,7 @@
 package io.httppool.agent.jmx;
 
 import io.httppool.agent.config.AgentConfig;
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.metrics.MetricsSnapshot;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -40,7 +40,7 @@ public final class AgentView implements AgentMXBean {
 
     @Override
     public long getSuppressedErrors() {
-        return AdviceErrors.suppressedCount();
+        return AgentErrors.suppressedCount();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.httppool.agent.jmx;
 
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.metrics.PoolHealthRegistry;
 import io.httppool.agent.pool.ManagedPool;
@@ -80,7 +80,7 @@ public final class PoolMBeans {
                     registered.put(name, newView);
                 }
             } catch (Throwable error) {
-                AdviceErrors.record("JMX registration of a pool", error);
+                AgentErrors.record("JMX registration of a pool", error);
             }
         }
         for (Iterator<String> names = registered.keySet().iterator(); names.hasNext(); ) {
@@ -123,7 +123,7 @@ public final class PoolMBeans {
             AgentLog.warnOnce("jmx-taken:" + name, "JMX name " + name + " is already registered; not registering it again", null);
             return false;
         } catch (JMException | RuntimeException error) {
-            AdviceErrors.record("JMX registration of " + name, error);
+            AgentErrors.record("JMX registration of " + name, error);
             return false;
         }
     }
@@ -134,7 +134,7 @@ public final class PoolMBeans {
                 server.unregisterMBean(name);
             }
         } catch (JMException | RuntimeException error) {
-            AdviceErrors.record("JMX unregistration of " + name, error);
+            AgentErrors.record("JMX unregistration of " + name, error);
         }
     }
 

@@ -44,6 +44,18 @@ public interface PoolMXBean {
 
     long getLeaks();
 
+    /** Requests served beyond HTTP_MAX_CONNECTIONS on an extra connection. */
+    long getOverflows();
+
+    /** Connections closed because the client that leased them was closed. */
+    long getReleasedOnClose();
+
+    /** Connections retired because their host name moved to other addresses. */
+    long getDnsRetired();
+
+    /** Connections retired at HTTP_POOL_MAX_CONNECTION_LIFETIME. */
+    long getLifetimeExpired();
+
     /** Errors by kind: connect, tls, pool_timeout, io, fatal. */
     Map<String, Long> getErrors();
 

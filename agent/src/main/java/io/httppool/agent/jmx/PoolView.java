@@ -132,6 +132,26 @@ final class PoolView implements PoolMXBean {
     }
 
     @Override
+    public long getOverflows() {
+        return read().counters().overflows();
+    }
+
+    @Override
+    public long getReleasedOnClose() {
+        return read().counters().releasedOnClose();
+    }
+
+    @Override
+    public long getDnsRetired() {
+        return read().counters().dnsRetired();
+    }
+
+    @Override
+    public long getLifetimeExpired() {
+        return read().counters().lifetimeExpired();
+    }
+
+    @Override
     public Map<String, Long> getErrors() {
         Map<String, Long> byKind = new LinkedHashMap<>();
         for (Map.Entry<ErrorKind, Long> entry : read().counters().errors().entrySet()) {

@@ -11,10 +11,11 @@ import java.util.Map;
  * is what happened in between: that is how health checks see "since the last check".
  */
 public record CounterSnapshot(long connectionsCreated, long tlsHandshakes, long requests, long recreations,
-                              long refreshes, long leaks, Map<ErrorKind, Long> errors) {
+                              long refreshes, long leaks, long overflows, long releasedOnClose, long dnsRetired,
+                              long lifetimeExpired, Map<ErrorKind, Long> errors) {
 
     /** The reading of a pool nothing has happened to yet: the baseline of a pool's first check. */
-    public static final CounterSnapshot ZERO = new CounterSnapshot(0, 0, 0, 0, 0, 0, Map.of());
+    public static final CounterSnapshot ZERO = new CounterSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
     public CounterSnapshot {
         Map<ErrorKind, Long> complete = new EnumMap<>(ErrorKind.class);
@@ -27,7 +28,8 @@ public record CounterSnapshot(long connectionsCreated, long tlsHandshakes, long 
 
     public static CounterSnapshot of(PoolCounters counters) {
         return new CounterSnapshot(counters.connectionsCreated(), counters.tlsHandshakes(), counters.requests(),
-                counters.recreations(), counters.refreshes(), counters.leaks(), counters.errors());
+                counters.recreations(), counters.refreshes(), counters.leaks(), counters.overflows(),
+                counters.releasedOnClose(), counters.dnsRetired(), counters.lifetimeExpired(), counters.errors());
     }
 
     public long errors(ErrorKind kind) {
@@ -42,6 +44,7 @@ public record CounterSnapshot(long connectionsCreated, long tlsHandshakes, long 
         }
         return new CounterSnapshot(connectionsCreated - earlier.connectionsCreated, tlsHandshakes - earlier.tlsHandshakes,
                 requests - earlier.requests, recreations - earlier.recreations, refreshes - earlier.refreshes,
-                leaks - earlier.leaks, errorDelta);
+                leaks - earlier.leaks, overflows - earlier.overflows, releasedOnClose - earlier.releasedOnClose,
+                dnsRetired - earlier.dnsRetired, lifetimeExpired - earlier.lifetimeExpired, errorDelta);
     }
 }

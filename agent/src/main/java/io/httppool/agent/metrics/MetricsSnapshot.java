@@ -1,6 +1,6 @@
 package io.httppool.agent.metrics;
 
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.pool.ManagedPool;
 import io.httppool.agent.pool.PoolRegistry;
 import java.time.Instant;
@@ -32,10 +32,10 @@ public record MetricsSnapshot(Instant takenAt, List<PoolSnapshot> pools, long su
             try {
                 read.add(PoolSnapshot.read(pool, healthRegistry));
             } catch (Throwable error) {
-                AdviceErrors.record("reading pool figures", error);
+                AgentErrors.record("reading pool figures", error);
             }
         }
-        return new MetricsSnapshot(Instant.now(), read, AdviceErrors.suppressedCount());
+        return new MetricsSnapshot(Instant.now(), read, AgentErrors.suppressedCount());
     }
 
     /** UP unless some pool's last verdict was UNHEALTHY. */

@@ -41,7 +41,18 @@ public final class PrometheusFormat {
                     p -> p.counters().refreshes()),
             new PerPool("http_client_pool_leaks_total", "counter",
                     "Leased connections reclaimed because their owner was garbage-collected without closing them.",
-                    p -> p.counters().leaks()));
+                    p -> p.counters().leaks()),
+            new PerPool("http_client_pool_overflow_total", "counter",
+                    "Requests served on an extra connection beyond HTTP_MAX_CONNECTIONS (HTTP_POOL_ON_EXHAUSTED=overflow).",
+                    p -> p.counters().overflows()),
+            new PerPool("http_client_pool_released_on_close_total", "counter",
+                    "Connections still leased by a client the application closed, closed with that client.",
+                    p -> p.counters().releasedOnClose()),
+            new PerPool("http_client_pool_dns_retired_total", "counter",
+                    "Connections retired because their host name no longer resolves to the address they went to.",
+                    p -> p.counters().dnsRetired()),
+            new PerPool("http_client_pool_lifetime_expired_total", "counter",
+                    "Connections retired at HTTP_POOL_MAX_CONNECTION_LIFETIME.", p -> p.counters().lifetimeExpired()));
 
     private PrometheusFormat() {
     }

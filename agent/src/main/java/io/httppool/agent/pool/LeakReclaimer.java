@@ -1,12 +1,15 @@
 package io.httppool.agent.pool;
 
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
-import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -15,35 +18,62 @@ import java.util.function.BooleanSupplier;
  * so the connection can be closed and returned to its pool. Without the agent such a leak costs one socket
  * of a client nobody uses; with a shared pool it would cost a pooled connection until the next collection.
  *
- * <p>When a pool is exhausted while requests wait, some leases may belong to dropped responses: a watchdog
- * then asks for a collection every {@value #WATCH_PERIOD_MILLIS} ms (at most) until nobody waits, so the
- * cleaner hands those connections to the waiters before their pool timeout expires. With
- * {@code -XX:+DisableExplicitGC} that request does nothing and leaks come back at the next ordinary GC.
+ * <p>One daemon thread waits on a reference queue that every {@link LeaseLedger.Lease} (a weak reference
+ * to the application's handle) is registered with: no lock is taken per lease, as a {@code Cleaner} would.
+ *
+ * <p>When a pool has requests waiting or overflowing, some leases may belong to dropped responses: a
+ * watchdog then asks for a collection every {@value #WATCH_PERIOD_MILLIS} ms (at most) until that stops,
+ * so leaked connections come back before waiters time out. With {@code -XX:+DisableExplicitGC} that
+ * request does nothing and leaks come back at the next ordinary GC.
  */
 public final class LeakReclaimer {
 
     static final long WATCH_PERIOD_MILLIS = 200;
 
-    private static final Cleaner CLEANER = Cleaner.create(runnable -> daemon(runnable, "http-pool-agent-leak-reclaimer"));
+    private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static final AtomicLong LAST_GC_REQUEST = new AtomicLong();
-    private static final Set<BooleanSupplier> EXHAUSTED = ConcurrentHashMap.newKeySet();
+    private static final Set<BooleanSupplier> PRESSED = ConcurrentHashMap.newKeySet();
     private static volatile ScheduledExecutorService watchdog;
 
     private LeakReclaimer() {
     }
 
-    /** Runs {@code onUnreachable} once {@code owner} is phantom reachable, unless cleaned before. */
-    public static Cleaner.Cleanable watch(Object owner, Runnable onUnreachable) {
-        return CLEANER.register(owner, onUnreachable);
+    static ReferenceQueue<Object> queue() {
+        return QUEUE;
+    }
+
+    /** Starts the reclaimer thread once, when the first lease is watched. */
+    static void started() {
+        if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
+            Thread thread = new Thread(LeakReclaimer::reclaimForever, "http-pool-agent-leak-reclaimer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private static void reclaimForever() {
+        while (true) {
+            try {
+                Reference<?> collected = QUEUE.remove();
+                if (collected instanceof LeaseLedger.Lease lease) {
+                    lease.collected();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable error) {
+                AgentErrors.record("leak reclaimer", error);
+            }
+        }
     }
 
     /**
-     * A pool is exhausted: until {@code stillWaiting} answers false, collections are requested so leaked
-     * leases come back. The same supplier instance may be passed repeatedly; it is watched once.
+     * A pool has requests waiting (or overflowing): until {@code stillPressed} answers false, collections are
+     * requested so leaked leases come back. The same supplier instance may be passed repeatedly; it is watched once.
      */
-    public static void exhausted(BooleanSupplier stillWaiting) {
+    public static void pressed(BooleanSupplier stillPressed) {
         requestCollection();
-        if (EXHAUSTED.add(stillWaiting)) {
+        if (PRESSED.add(stillPressed)) {
             startWatchdog();
         }
     }
@@ -52,14 +82,18 @@ public final class LeakReclaimer {
         if (watchdog != null) {
             return;
         }
-        watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "http-pool-agent-leak-watchdog"));
-        watchdog.scheduleWithFixedDelay(LeakReclaimer::checkExhausted, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "http-pool-agent-leak-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(LeakReclaimer::checkPressed, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private static void checkExhausted() {
+    private static void checkPressed() {
         try {
-            EXHAUSTED.removeIf(waiting -> !waiting.getAsBoolean());
-            if (!EXHAUSTED.isEmpty()) {
+            PRESSED.removeIf(pressed -> !pressed.getAsBoolean());
+            if (!PRESSED.isEmpty()) {
                 requestCollection();
             }
         } catch (Throwable error) {
@@ -73,11 +107,5 @@ public final class LeakReclaimer {
         if (now - last >= WATCH_PERIOD_MILLIS && LAST_GC_REQUEST.compareAndSet(last, now)) {
             System.gc();
         }
-    }
-
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

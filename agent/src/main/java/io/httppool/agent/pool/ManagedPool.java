@@ -33,6 +33,14 @@ public interface ManagedPool {
      */
     int maintain(Duration idleExpiry, int maxIdle);
 
+    /**
+     * Cheap upkeep run every second by the health thread, whatever HTTP_POOL_HEALTH_INTERVAL says: closes
+     * idle connections beyond the keep-alive limit that were not reused for a while, connections to
+     * addresses their host name no longer resolves to, and replaced pools that drained.
+     */
+    default void housekeep() {
+    }
+
     /** Closes every idle connection now (JMX operation, error-triggered refresh of all routes). */
     int evictIdle();
 

@@ -35,6 +35,10 @@ public final class PoolCounters {
     private final LongAdder recreations = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder leaks = new LongAdder();
+    private final LongAdder overflows = new LongAdder();
+    private final LongAdder releasedOnClose = new LongAdder();
+    private final LongAdder dnsRetired = new LongAdder();
+    private final LongAdder lifetimeExpired = new LongAdder();
     private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
 
     public PoolCounters() {
@@ -67,6 +71,26 @@ public final class PoolCounters {
         leaks.increment();
     }
 
+    /** A lease beyond HTTP_MAX_CONNECTIONS (HTTP_POOL_ON_EXHAUSTED=overflow). */
+    public void overflowed() {
+        overflows.increment();
+    }
+
+    /** A connection still leased by a client the application closed, closed with it. */
+    public void closedWithClient() {
+        releasedOnClose.increment();
+    }
+
+    /** A connection retired because its host name no longer resolves to the address it went to. */
+    public void retiredByDns() {
+        dnsRetired.increment();
+    }
+
+    /** A connection retired at HTTP_POOL_MAX_CONNECTION_LIFETIME. */
+    public void expiredByLifetime() {
+        lifetimeExpired.increment();
+    }
+
     public void error(ErrorKind kind) {
         errors.get(kind).increment();
     }
@@ -93,6 +117,22 @@ public final class PoolCounters {
 
     public long leaks() {
         return leaks.sum();
+    }
+
+    public long overflows() {
+        return overflows.sum();
+    }
+
+    public long releasedOnClose() {
+        return releasedOnClose.sum();
+    }
+
+    public long dnsRetired() {
+        return dnsRetired.sum();
+    }
+
+    public long lifetimeExpired() {
+        return lifetimeExpired.sum();
     }
 
     public long errors(ErrorKind kind) {

@@ -13,12 +13,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PoolRegistry {
 
     private static final List<WeakReference<ManagedPool>> POOLS = new CopyOnWriteArrayList<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Runnable> ON_FIRST_POOL =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private PoolRegistry() {
     }
 
     public static void register(ManagedPool pool) {
         POOLS.add(new WeakReference<>(pool));
+        Runnable first = ON_FIRST_POOL.getAndSet(null);
+        if (first != null) {
+            first.run();
+        }
+    }
+
+    /**
+     * Runs {@code action} when the first pool registers (on the registering thread, so it must not block),
+     * or never. Health checks and JMX start this way: a JVM that never pools pays nothing for them.
+     */
+    public static void onFirstPool(Runnable action) {
+        ON_FIRST_POOL.set(action);
+        if (!POOLS.isEmpty()) {
+            Runnable first = ON_FIRST_POOL.getAndSet(null);
+            if (first != null) {
+                first.run();
+            }
+        }
     }
 
     public static void unregister(ManagedPool pool) {

@@ -107,6 +107,21 @@ public final class SetupFingerprint {
         return new SetupFingerprint(new ValueObject(setup.getClass(), parts), walker.identityParts > 0);
     }
 
+    /**
+     * A fingerprint composed of the parts of a connection setup that matter to one library (its TLS
+     * context, proxy, timeouts...), each compared by the rules above. {@code kind} names what the parts
+     * describe, so fingerprints of different libraries never collide.
+     */
+    public static SetupFingerprint ofParts(String kind, Object... parts) {
+        Walker walker = new Walker(type -> false);
+        Object[] snapshot = new Object[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            snapshot[i] = walker.snapshot(parts[i], 1);
+        }
+        return new SetupFingerprint(new ValueObject(String.class, new Object[] {kind, new ValueObject(Object[].class, snapshot)}),
+                walker.identityParts > 0);
+    }
+
     /** True when some part is compared by identity (an object the application made, such as an SSLContext). */
     public boolean hasIdentityParts() {
         return hasIdentityParts;
@@ -188,7 +203,7 @@ public final class SetupFingerprint {
             return value instanceof String || value instanceof Number || value instanceof Boolean
                     || value instanceof Character || value instanceof Enum || value instanceof Class
                     || value instanceof InetAddress || value instanceof InetSocketAddress
-                    || value instanceof Proxy || value instanceof URI;
+                    || value instanceof Proxy || value instanceof URI || value instanceof java.time.Duration;
         }
 
         private static boolean isJdkType(Class<?> type) {

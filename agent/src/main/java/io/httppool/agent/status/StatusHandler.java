@@ -2,7 +2,7 @@ package io.httppool.agent.status;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.metrics.MetricsSnapshot;
 import io.httppool.agent.metrics.PrometheusFormat;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class StatusHandler implements HttpHandler {
             try {
                 response = route(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
             } catch (Throwable error) {
-                AdviceErrors.record("status server", error);
+                AgentErrors.record("status server", error);
                 response = new Response(500, TEXT, "Internal error in http-pool-agent; see its log\n");
             }
             send(exchange, response);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.metrics.MetricsSnapshot;
 import io.httppool.agent.metrics.PoolHealth;
 import io.httppool.agent.metrics.PoolHealthRegistry;
@@ -176,7 +176,7 @@ class HealthMonitorTest {
         FakePool fine = new FakePool("fake/fine");
         pools.add(broken);
         pools.add(fine);
-        long errorsBefore = AdviceErrors.suppressedCount();
+        long errorsBefore = AgentErrors.suppressedCount();
 
         monitor(SETTINGS).runOnce();
 
@@ -185,7 +185,7 @@ class HealthMonitorTest {
         assertEquals(HealthState.DEGRADED, brokenHealth.state(), "no evidence against the pool: not DOWN");
         assertTrue(brokenHealth.reason().startsWith("health check failed: java.lang.IllegalStateException"), brokenHealth.reason());
         assertTrue(broken.recreateReasons.isEmpty());
-        assertTrue(AdviceErrors.suppressedCount() > errorsBefore);
+        assertTrue(AgentErrors.suppressedCount() > errorsBefore);
         assertEquals(List.of("fake/fine"), heard.get(0).pools().stream().map(p -> p.name()).toList(),
                 "the broken pool's figures cannot be read, so reports leave it out");
     }

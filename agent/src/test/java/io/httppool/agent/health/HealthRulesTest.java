@@ -20,7 +20,7 @@ class HealthRulesTest {
     private final HealthRules rules = HealthRules.standard();
 
     private static CounterSnapshot counted(long created, long requests, Map<ErrorKind, Long> errors) {
-        return new CounterSnapshot(created, 0, requests, 0, 0, 0, errors);
+        return new CounterSnapshot(created, 0, requests, 0, 0, 0, 0, 0, 0, 0, errors);
     }
 
     private static CheckInput later(boolean open, PoolStats stats, CounterSnapshot delta) {

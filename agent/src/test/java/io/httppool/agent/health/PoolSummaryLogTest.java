@@ -19,7 +19,7 @@ class PoolSummaryLogTest {
 
     private static PoolSnapshot pool(String name, HealthState state, String reason, int leased, long created) {
         return new PoolSnapshot(name, "Fake HTTP 1.0", "default", true, new PoolStats(leased, 2, 0, 100),
-                new CounterSnapshot(created, 0, 50, 1, 0, 3, Map.of()), new PoolHealth(state, reason, NOW));
+                new CounterSnapshot(created, 0, 50, 1, 0, 3, 0, 0, 0, 0, Map.of()), new PoolHealth(state, reason, NOW));
     }
 
     private static MetricsSnapshot snapshot(PoolSnapshot... pools) {

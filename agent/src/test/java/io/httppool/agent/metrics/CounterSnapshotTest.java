@@ -22,7 +22,7 @@ class CounterSnapshotTest {
 
         CounterSnapshot snapshot = CounterSnapshot.of(counters);
 
-        assertEquals(new CounterSnapshot(1, 1, 2, 1, 1, 1, java.util.Map.of(ErrorKind.IO, 1L)), snapshot);
+        assertEquals(new CounterSnapshot(1, 1, 2, 1, 1, 1, 0, 0, 0, 0, java.util.Map.of(ErrorKind.IO, 1L)), snapshot);
         assertEquals(0, snapshot.errors(ErrorKind.FATAL), "every kind present, zero when never counted");
     }
 

@@ -31,7 +31,7 @@ class PrometheusFormatTest {
         errors.put(ErrorKind.CONNECT, 4L);
         errors.put(ErrorKind.POOL_TIMEOUT, 2L);
         PoolSnapshot main = new PoolSnapshot("apache5/default", "Apache HttpClient 5 5.5.1", "default", true,
-                new PoolStats(3, 2, 1, 100), new CounterSnapshot(12, 5, 340, 1, 2, 6, errors),
+                new PoolStats(3, 2, 1, 100), new CounterSnapshot(12, 5, 340, 1, 2, 6, 7, 8, 9, 10, errors),
                 new PoolHealth(HealthState.DEGRADED, "1 waiting for a connection", Instant.EPOCH));
         PoolSnapshot odd = new PoolSnapshot("odd \"name\" \\ with\nnewline", "Fake", "custom", true,
                 new PoolStats(0, 0, 0, 5), CounterSnapshot.ZERO, PoolHealth.NOT_CHECKED);
@@ -53,6 +53,10 @@ class PrometheusFormatTest {
                 "http_client_pool_recreations_total{pool=\"apache5/default\"} 1",
                 "http_client_pool_refreshes_total{pool=\"apache5/default\"} 2",
                 "http_client_pool_leaks_total{pool=\"apache5/default\"} 6",
+                "http_client_pool_overflow_total{pool=\"apache5/default\"} 7",
+                "http_client_pool_released_on_close_total{pool=\"apache5/default\"} 8",
+                "http_client_pool_dns_retired_total{pool=\"apache5/default\"} 9",
+                "http_client_pool_lifetime_expired_total{pool=\"apache5/default\"} 10",
                 "http_client_errors_total{pool=\"apache5/default\",kind=\"connect\"} 4",
                 "http_client_errors_total{pool=\"apache5/default\",kind=\"tls\"} 0",
                 "http_client_errors_total{pool=\"apache5/default\",kind=\"pool_timeout\"} 2",
@@ -124,7 +128,9 @@ class PrometheusFormatTest {
         assertEquals(List.of("http_client_pool_leased", "http_client_pool_available", "http_client_pool_pending",
                 "http_client_pool_max", "http_client_connections_created_total", "http_client_tls_handshakes_total",
                 "http_client_requests_total", "http_client_pool_recreations_total", "http_client_pool_refreshes_total",
-                "http_client_pool_leaks_total", "http_client_errors_total", "http_client_pool_state",
+                "http_client_pool_leaks_total", "http_client_pool_overflow_total", "http_client_pool_released_on_close_total",
+                "http_client_pool_dns_retired_total", "http_client_pool_lifetime_expired_total",
+                "http_client_errors_total", "http_client_pool_state",
                 "http_pool_agent_suppressed_errors_total"), new ArrayList<>(typeOf.keySet()));
     }
 

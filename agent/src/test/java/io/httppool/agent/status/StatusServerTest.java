@@ -37,7 +37,7 @@ class StatusServerTest {
 
     private MetricsSnapshot figures() {
         PoolSnapshot pool = new PoolSnapshot("apache5/default", "Apache HttpClient 5 5.5.1", "default", true,
-                new PoolStats(1, 4, 0, 100), new CounterSnapshot(5, 0, 77, 0, 0, 0, Map.of()),
+                new PoolStats(1, 4, 0, 100), new CounterSnapshot(5, 0, 77, 0, 0, 0, 0, 0, 0, 0, Map.of()),
                 new PoolHealth(state.get(), "because", Instant.parse("2025-06-01T12:00:00Z")));
         return new MetricsSnapshot(Instant.now(), List.of(pool), 0);
     }

@@ -23,7 +23,7 @@ public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, Conne
     // One immutable pair in one field, so a reader never pairs one route's config with another's.
     private volatile ConnectionConfig[] last = new ConnectionConfig[2];
 
-    private Apache5ConnectionConfigs(Resolver<HttpRoute, ConnectionConfig> applicationResolver, AgentConfig config) {
+    Apache5ConnectionConfigs(Resolver<HttpRoute, ConnectionConfig> applicationResolver, AgentConfig config) {
         this.applicationResolver = applicationResolver;
         this.validateAfterInactivity = TimeValue.ofMilliseconds(config.validateAfterInactivity().toMillis());
         this.agentDefault = ConnectionConfig.custom()
@@ -31,12 +31,6 @@ public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, Conne
                 .setSocketTimeout(Timeout.ofMilliseconds(config.readTimeout().toMillis()))
                 .setValidateAfterInactivity(validateAfterInactivity)
                 .build();
-    }
-
-    /** A resolver giving the agent's settings, or the application's with validation tightened. */
-    static Resolver<HttpRoute, ConnectionConfig> resolverFor(Resolver<HttpRoute, ConnectionConfig> applicationResolver,
-                                                             AgentConfig config) {
-        return new Apache5ConnectionConfigs(applicationResolver, config);
     }
 
     @Override
@@ -52,6 +46,12 @@ public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, Conne
         ConnectionConfig tightened = tighten(configured);
         last = new ConnectionConfig[] {configured, tightened};
         return tightened;
+    }
+
+    /** Whether the application's own config for {@code route} sets a time-to-live (then it wins over the agent's lifetime). */
+    boolean appSetTimeToLive(HttpRoute route) {
+        ConnectionConfig configured = applicationResolver != null ? applicationResolver.resolve(route) : null;
+        return configured != null && configured.getTimeToLive() != null;
     }
 
     private ConnectionConfig tighten(ConnectionConfig configured) {

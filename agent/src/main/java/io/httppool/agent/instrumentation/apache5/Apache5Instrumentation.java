@@ -1,27 +1,20 @@
 package io.httppool.agent.instrumentation.apache5;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.httppool.agent.instrumentation.weaving.Value.METHOD_NAME;
+import static io.httppool.agent.instrumentation.weaving.Value.RETURNED;
+import static io.httppool.agent.instrumentation.weaving.Value.THIS;
+import static io.httppool.agent.instrumentation.weaving.Value.THROWN;
+import static io.httppool.agent.instrumentation.weaving.Value.arg;
+import static io.httppool.agent.instrumentation.weaving.Value.field;
 
+import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.instrumentation.LibraryVersion;
+import io.httppool.agent.instrumentation.weaving.Call;
+import io.httppool.agent.instrumentation.weaving.Hook;
+import io.httppool.agent.instrumentation.weaving.Value;
+import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
-import java.io.IOException;
-import org.apache.hc.client5.http.HttpRoute;
-import org.apache.hc.client5.http.classic.ExecChain;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.classic.MinimalHttpClient;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.io.ConnectionEndpoint;
-import org.apache.hc.client5.http.io.LeaseRequest;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * Apache HttpClient 5, classic API. The application's clients keep everything client-level (cookies,
@@ -31,23 +24,51 @@ import org.apache.hc.core5.util.Timeout;
  *       manager of its own calls too, returns the managed manager for the builder's setup;</li>
  *   <li>{@code HttpClients.createMinimal()} gets the managed default manager;</li>
  *   <li>a managed manager ignores {@code close()} from the application (and from HttpClient's own
- *       close-on-Error, HTTPCLIENT-2133), and its leases and releases apply the agent's pool timeout,
- *       idle-connection limit and keep-alive expiry where the application left the library defaults.</li>
+ *       close-on-Error, HTTPCLIENT-2133), and its leases and releases apply the agent's limits, timeouts
+ *       and keep-alive where the application left the library defaults.</li>
  * </ul>
+ * Every hook calls a static method of {@link Apache5Hooks}, defined in the application's class loader.
  */
 public final class Apache5Instrumentation implements LibraryInstrumentation {
 
-    private static final String CONNECTION_CONFIG = "org/apache/hc/client5/http/config/ConnectionConfig.class";
     static final String VERSION_PROPERTIES = "org/apache/hc/client5/version.properties";
-    private static final String BUILDER = "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder";
-    private static final String MANAGER = "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager";
-    private static final String MAIN_EXEC = "org.apache.hc.client5.http.impl.classic.MainClientExec";
-    private static final String CONNECT_EXEC = "org.apache.hc.client5.http.impl.classic.ConnectExec";
-    private static final String MINIMAL_CLIENT = "org.apache.hc.client5.http.impl.classic.MinimalHttpClient";
-    private static final String VERSION_INFO = "org.apache.hc.core5.util.VersionInfo";
-    private static final String BROTLI = "org.apache.hc.client5.http.entity.BrotliDecompressingEntity";
-    private static final String CLIENT_BUILDER = "org.apache.hc.client5.http.impl.classic.HttpClientBuilder";
-    private static final String CLIENTS = "org.apache.hc.client5.http.impl.classic.HttpClients";
+
+    private static final String HOOKS = "io/httppool/agent/instrumentation/apache5/Apache5Hooks";
+
+    private static final String PKG = "org/apache/hc/client5/http/";
+    private static final String MANAGER = PKG + "impl/io/PoolingHttpClientConnectionManager";
+    private static final String BUILDER = PKG + "impl/io/PoolingHttpClientConnectionManagerBuilder";
+    private static final String CLIENT_BUILDER = PKG + "impl/classic/HttpClientBuilder";
+    private static final String CLIENTS = PKG + "impl/classic/HttpClients";
+    private static final String INTERNAL_CLIENT = PKG + "impl/classic/InternalHttpClient";
+    private static final String MINIMAL_CLIENT = PKG + "impl/classic/MinimalHttpClient";
+    private static final String MAIN_EXEC = PKG + "impl/classic/MainClientExec";
+    private static final String CONNECT_EXEC = PKG + "impl/classic/ConnectExec";
+    private static final String VERSION_INFO = "org/apache/hc/core5/util/VersionInfo";
+    private static final String BROTLI = PKG + "entity/BrotliDecompressingEntity";
+
+    private static final String L_MANAGER = "L" + MANAGER + ";";
+    private static final String L_ROUTE = "L" + PKG + "HttpRoute;";
+    private static final String L_ENDPOINT = "L" + PKG + "io/ConnectionEndpoint;";
+    private static final String L_LEASE = "L" + PKG + "io/LeaseRequest;";
+    private static final String L_TIMEOUT = "Lorg/apache/hc/core5/util/Timeout;";
+    private static final String L_TIME_VALUE = "Lorg/apache/hc/core5/util/TimeValue;";
+    private static final String L_CONTEXT = "Lorg/apache/hc/core5/http/protocol/HttpContext;";
+    private static final String L_REQUEST = "Lorg/apache/hc/core5/http/ClassicHttpRequest;";
+    private static final String L_RESPONSE = "Lorg/apache/hc/core5/http/ClassicHttpResponse;";
+    private static final String L_HOST = "Lorg/apache/hc/core5/http/HttpHost;";
+    private static final String L_CLOSE_MODE = "Lorg/apache/hc/core5/io/CloseMode;";
+    private static final String L_SCOPE = "L" + PKG + "classic/ExecChain$Scope;";
+    private static final String L_CHAIN = "L" + PKG + "classic/ExecChain;";
+    private static final String L_OBJECT = "Ljava/lang/Object;";
+    private static final String L_STRING = "Ljava/lang/String;";
+    private static final String L_THROWABLE = "Ljava/lang/Throwable;";
+    private static final String L_CLOSEABLE_RESPONSE = "L" + PKG + "impl/classic/CloseableHttpResponse;";
+
+    @Override
+    public String id() {
+        return "apache5";
+    }
 
     @Override
     public String libraryName() {
@@ -55,22 +76,23 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public List<String> helperClassNames() {
-        String pkg = Apache5Instrumentation.class.getPackageName() + ".";
-        // Every class here except this one and its advice; ApacheHelperListTest keeps the list complete.
-        return List.of(pkg + "Apache5BrotliProbeCache", pkg + "Apache5ConnectionConfigs", pkg + "Apache5Lease", pkg + "Apache5LeakTracker",
-                pkg + "Apache5ManagedPool", pkg + "Apache5ManagedPool$Retired", pkg + "Apache5PoolFactory",
-                pkg + "Apache5PoolInternals", pkg + "Apache5Pools", pkg + "Apache5RouteFailures",
-                pkg + "Apache5RouteFailures$Window", pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key",
-                pkg + "Apache5TrackingLeaseRequest");
+    public boolean enabled(AgentConfig config) {
+        return config.libraryEnabled(id());
     }
 
     @Override
-    public String unsupportedReason(ClassLoader loader) {
-        if (loader == null || loader.getResource(CONNECTION_CONFIG) == null) {
-            return "version " + versionIn(loader) + " predates 5.2 (no ConnectionConfig); supported: 5.2 and later";
-        }
-        return null;
+    public List<String> packages() {
+        return List.of("org/apache/hc/");
+    }
+
+    @Override
+    public List<String> helperClassNames() {
+        String pkg = Apache5Instrumentation.class.getPackageName() + ".";
+        // Every class of this package except this one; Apache5HelperListTest keeps the list complete.
+        return List.of(pkg + "Apache5BrotliProbeCache", pkg + "Apache5ConnectionConfigs", pkg + "Apache5Exchange",
+                pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5PoolFactory",
+                pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools",
+                pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key");
     }
 
     @Override
@@ -79,250 +101,83 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public java.util.Set<String> instrumentedTypes() {
-        return java.util.Set.of(BUILDER, MANAGER, MAIN_EXEC, CONNECT_EXEC, MINIMAL_CLIENT, VERSION_INFO, BROTLI, CLIENT_BUILDER, CLIENTS);
-    }
-
-    @Override
     public List<Hook> hooks() {
-        String advice = Apache5Instrumentation.class.getName() + "$";
-        return List.of(
-                new Hook(BUILDER, named("build").and(takesArguments(0)), advice + "BuildAdvice"),
-                new Hook(CLIENT_BUILDER, named("build").and(takesArguments(0)), advice + "ClientBuildAdvice"),
-                new Hook(MANAGER, named("close").and(takesArguments(0).or(takesArguments(1))), advice + "CloseAdvice"),
-                new Hook(MANAGER, named("lease").and(takesArguments(4)), advice + "LeaseAdvice"),
-                new Hook(MANAGER, namedOneOf("setDefaultSocketConfig", "setSocketConfigResolver", "setDefaultConnectionConfig",
-                        "setConnectionConfigResolver", "setDefaultTlsConfig", "setTlsConfigResolver", "setValidateAfterInactivity")
-                        .and(takesArguments(1)), advice + "SetupSetterAdvice"),
-                new Hook(MANAGER, named("release").and(takesArguments(3)), advice + "ReleaseAdvice"),
-                new Hook(MANAGER, named("connect").and(takesArguments(3)), advice + "ConnectAdvice"),
-                new Hook(MANAGER, named("upgrade").and(takesArguments(2)), advice + "UpgradeAdvice"),
-                new Hook(MAIN_EXEC, named("execute").and(takesArguments(3)), advice + "ExecuteAdvice"),
-                new Hook(CONNECT_EXEC, named("execute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
-                new Hook(MINIMAL_CLIENT, named("doExecute").and(takesArguments(3)), advice + "ConnectExecAdvice"),
-                new Hook(VERSION_INFO, named("getSoftwareInfo").and(takesArguments(3)).and(isStatic()), advice + "SoftwareInfoAdvice"),
-                new Hook(BROTLI, named("isAvailable").and(takesArguments(0)).and(isStatic()), advice + "BrotliProbeAdvice"),
-                new Hook(CLIENTS, named("createMinimal").and(takesArguments(0)).and(isStatic()), advice + "CreateMinimalAdvice"));
-    }
+        List<Hook> hooks = new ArrayList<>();
+        // Clients are built: the managed manager for the builder's setup; private ones for stateless clients.
+        hooks.add(Hook.on(BUILDER, "build", "()" + L_MANAGER)
+                .onEnterReturnIfNotNull(call("sharedManager", "(L" + BUILDER + ";)" + L_MANAGER, THIS)));
+        hooks.add(Hook.on(CLIENT_BUILDER, "build", "()L" + PKG + "impl/classic/CloseableHttpClient;")
+                .onEnter(call("clientBuildStarting", "(" + L_OBJECT + ")V", THIS))
+                .onExitAlways(call("clientBuildEnded", "(" + L_THROWABLE + ")V", THROWN)));
+        hooks.add(Hook.on(CLIENTS, "createMinimal", "()L" + MINIMAL_CLIENT + ";")
+                .onEnterReturnIfNotNull(call("minimalClient", "()L" + MINIMAL_CLIENT + ";")));
 
-    /** {@code PoolingHttpClientConnectionManagerBuilder.build()}: hand out the managed manager for this setup. */
-    public static final class BuildAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static PoolingHttpClientConnectionManager enter(@Advice.This PoolingHttpClientConnectionManagerBuilder builder) {
-            return Apache5Pools.sharedManagerFor(builder);
+        // The managed manager: close ignored, leases and releases under the agent's rules.
+        for (String close : List.of("()V", "(" + L_CLOSE_MODE + ")V")) {
+            hooks.add(Hook.on(MANAGER, "close", close)
+                    .onEnterSkipIfTrue(call("ignoresClose", "(" + L_MANAGER + ")Z", THIS)));
+        }
+        hooks.add(Hook.on(MANAGER, "lease", "(" + L_STRING + L_ROUTE + L_TIMEOUT + L_OBJECT + ")" + L_LEASE)
+                .onEnterReplaceArgument(2, call("leaseTimeout", "(" + L_MANAGER + L_TIMEOUT + ")" + L_TIMEOUT, THIS, arg(2)))
+                .onEnterReplaceArgument(3, call("leaseState", "(" + L_MANAGER + L_ROUTE + L_OBJECT + ")" + L_OBJECT, THIS, arg(1), arg(3)))
+                .onEnterReturnIfNotNull(call("managedLease", "(" + L_MANAGER + L_STRING + L_ROUTE + L_TIMEOUT + L_OBJECT + ")" + L_LEASE,
+                        THIS, arg(0), arg(1), arg(2), arg(3))));
+        hooks.add(Hook.on(MANAGER, "release", "(" + L_ENDPOINT + L_OBJECT + L_TIME_VALUE + ")V")
+                .onEnterSkipIfTrue(call("redirectRelease", "(" + L_MANAGER + L_ENDPOINT + L_OBJECT + L_TIME_VALUE + ")Z",
+                        THIS, arg(0), arg(1), arg(2)))
+                .onEnterReplaceArgument(2, call("keepAliveOnRelease", "(" + L_MANAGER + L_ENDPOINT + L_TIME_VALUE + ")" + L_TIME_VALUE,
+                        THIS, arg(0), arg(2)))
+                .onExitAlways(call("released", "(" + L_THROWABLE + L_MANAGER + L_ENDPOINT + ")V", THROWN, THIS, arg(0))));
+        hooks.add(Hook.on(MANAGER, "connect", "(" + L_ENDPOINT + L_TIME_VALUE + L_CONTEXT + ")V")
+                .onEnterSkipIfTrue(call("redirectConnect", "(" + L_MANAGER + L_ENDPOINT + L_TIME_VALUE + L_CONTEXT + ")Z",
+                        THIS, arg(0), arg(1), arg(2)))
+                .onExitAlways(call("connected", "(" + L_THROWABLE + L_MANAGER + L_ENDPOINT + ")V", THROWN, THIS, arg(0))));
+        hooks.add(Hook.on(MANAGER, "upgrade", "(" + L_ENDPOINT + L_CONTEXT + ")V")
+                .onEnterSkipIfTrue(call("redirectUpgrade", "(" + L_MANAGER + L_ENDPOINT + L_CONTEXT + ")Z", THIS, arg(0), arg(1)))
+                .onExitAlways(call("upgraded", "(" + L_THROWABLE + L_MANAGER + ")V", THROWN, THIS)));
+        // Setters that change how a manager makes connections: a shared manager leaves sharing first.
+        for (String[] setter : new String[][] {
+                {"setDefaultSocketConfig", "Lorg/apache/hc/core5/http/io/SocketConfig;"},
+                {"setSocketConfigResolver", "Lorg/apache/hc/core5/function/Resolver;"},
+                {"setDefaultConnectionConfig", "L" + PKG + "config/ConnectionConfig;"},
+                {"setConnectionConfigResolver", "Lorg/apache/hc/core5/function/Resolver;"},
+                {"setDefaultTlsConfig", "L" + PKG + "config/TlsConfig;"},
+                {"setTlsConfigResolver", "Lorg/apache/hc/core5/function/Resolver;"},
+                {"setValidateAfterInactivity", L_TIME_VALUE}}) {
+            hooks.add(Hook.on(MANAGER, setter[0], "(" + setter[1] + ")V").optional()
+                    .onEnter(call("setupChanging", "(" + L_MANAGER + L_STRING + ")V", THIS, METHOD_NAME)));
         }
 
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Enter PoolingHttpClientConnectionManager shared,
-                                @Advice.Return(readOnly = false) PoolingHttpClientConnectionManager returned) {
-            if (shared != null) {
-                returned = shared;
+        // Requests: which client and which method a lease serves; failures per route; Errors.
+        for (String client : List.of(INTERNAL_CLIENT, MINIMAL_CLIENT)) {
+            hooks.add(Hook.on(client, "doExecute", "(" + L_HOST + L_REQUEST + L_CONTEXT + ")" + L_CLOSEABLE_RESPONSE)
+                    .onEnter(call("exchangeStarting", "(" + L_OBJECT + L_REQUEST + ")V", THIS, arg(1)))
+                    .onExitAlways(call("exchangeEnded", "(" + L_THROWABLE + ")V", THROWN)));
+            // Closing a client that owns its manager closes the connections it still holds, as it would without the agent.
+            for (String close : List.of("()V", "(" + L_CLOSE_MODE + ")V")) {
+                hooks.add(Hook.on(client, "close", close).onEnter(call("clientClosing", "(" + L_OBJECT + ")V", THIS)));
             }
         }
+        hooks.add(Hook.on(CONNECT_EXEC, "execute", "(" + L_REQUEST + L_SCOPE + L_CHAIN + ")" + L_RESPONSE)
+                .onEnter(call("connectStarting", "(" + L_REQUEST + ")V", arg(0)))
+                .onExitAlways(call("exchangeEnded", "(" + L_THROWABLE + ")V", THROWN)));
+        hooks.add(Hook.on(MAIN_EXEC, "execute", "(" + L_REQUEST + L_SCOPE + L_CHAIN + ")" + L_RESPONSE)
+                .onExitAlways(call("exchangeFailed", "(" + L_THROWABLE + L_OBJECT + L_SCOPE + ")V", THROWN,
+                        field("connectionManager", "L" + PKG + "io/HttpClientConnectionManager;"), arg(1))));
+
+        // Answers HttpClientBuilder.build() recomputes for every client although they cannot change.
+        hooks.add(Hook.on(VERSION_INFO, "getSoftwareInfo", "(" + L_STRING + L_STRING + "Ljava/lang/Class;)" + L_STRING)
+                .onEnterReturnIfNotNull(call("cachedSoftwareInfo", "(" + L_STRING + L_STRING + "Ljava/lang/Class;)" + L_STRING,
+                        arg(0), arg(1), arg(2)))
+                .onExitReplaceReturn(call("rememberSoftwareInfo", "(" + L_STRING + L_STRING + L_STRING + "Ljava/lang/Class;)" + L_STRING,
+                        RETURNED, arg(0), arg(1), arg(2))));
+        hooks.add(Hook.on(BROTLI, "isAvailable", "()Z").optional()
+                .onEnterReturnIfNotNull(call("cachedBrotliProbe", "()Ljava/lang/Boolean;"))
+                .onExitReplaceReturn(call("rememberBrotliProbe", "(Z)Z", RETURNED)));
+        return hooks;
     }
 
-    /** {@code HttpClientBuilder.build()}: clients without connection state get a private manager. */
-    public static final class ClientBuildAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static boolean enter(@Advice.This Object builder) {
-            return Apache5Pools.clientBuildStarting(builder);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter boolean privateBuild) {
-            Apache5Pools.clientBuildEnded(privateBuild);
-        }
-    }
-
-    /** Setters that change how a manager makes connections: a shared manager leaves sharing first. */
-    public static final class SetupSetterAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                 @Advice.Origin("#m") String setter) {
-            Apache5Pools.setupChanging(manager, setter);
-        }
-    }
-
-    /** {@code PoolingHttpClientConnectionManager.close(..)}: a managed pool outlives the clients that use it. */
-    public static final class CloseAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager) {
-            return Apache5Pools.ignoresClose(manager);
-        }
-    }
-
-    /**
-     * {@code lease(id, route, requestTimeout, state)}: the agent's pool timeout where the library default
-     * stands, leases through a retired manager redirected to the current one, and every lease tracked.
-     */
-    public static final class LeaseAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static LeaseRequest enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                         @Advice.Argument(0) String id,
-                                         @Advice.Argument(1) HttpRoute route,
-                                         @Advice.Argument(value = 2, readOnly = false) Timeout requestTimeout,
-                                         @Advice.Argument(value = 3, readOnly = false) Object state) {
-            requestTimeout = Apache5Pools.leaseTimeout(manager, requestTimeout);
-            state = Apache5Pools.leaseState(manager, route, state);
-            return Apache5Pools.redirectLease(manager, id, route, requestTimeout, state);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
-                                @Advice.Enter LeaseRequest redirected,
-                                @Advice.Return(readOnly = false) LeaseRequest returned) {
-            returned = redirected != null ? redirected : Apache5Pools.trackLease(manager, returned);
-        }
-    }
-
-    /**
-     * {@code release(endpoint, state, keepAlive)}: to the manager that leased the endpoint, with the
-     * idle-connection limit and the agent's keep-alive expiry; then the lease is no longer watched.
-     */
-    public static final class ReleaseAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                    @Advice.Argument(0) ConnectionEndpoint endpoint,
-                                    @Advice.Argument(1) Object state,
-                                    @Advice.Argument(value = 2, readOnly = false) TimeValue keepAlive) {
-            if (Apache5Pools.redirectRelease(manager, endpoint, state, keepAlive)) {
-                return true;
-            }
-            keepAlive = Apache5Pools.keepAliveOnRelease(manager, endpoint, keepAlive);
-            return false;
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
-                                @Advice.Enter boolean redirected,
-                                @Advice.Argument(0) ConnectionEndpoint endpoint) {
-            if (!redirected) {
-                Apache5Pools.released(manager, endpoint);
-            }
-        }
-    }
-
-    /** {@code connect(endpoint, timeout, context)}: to the owning manager; counts connections and failures. */
-    public static final class ConnectAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                    @Advice.Argument(0) ConnectionEndpoint endpoint,
-                                    @Advice.Argument(1) TimeValue timeout,
-                                    @Advice.Argument(2) HttpContext context) throws IOException {
-            return Apache5Pools.redirectConnect(manager, endpoint, timeout, context);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
-                                @Advice.Enter boolean redirected,
-                                @Advice.Argument(0) ConnectionEndpoint endpoint,
-                                @Advice.Thrown Throwable failure) {
-            if (!redirected) {
-                Apache5Pools.connected(manager, endpoint, failure);
-            }
-        }
-    }
-
-    /** {@code upgrade(endpoint, context)}: TLS over a proxy tunnel; to the owning manager, counted. */
-    public static final class UpgradeAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        public static boolean enter(@Advice.This PoolingHttpClientConnectionManager manager,
-                                    @Advice.Argument(0) ConnectionEndpoint endpoint,
-                                    @Advice.Argument(1) HttpContext context) throws IOException {
-            return Apache5Pools.redirectUpgrade(manager, endpoint, context);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This PoolingHttpClientConnectionManager manager,
-                                @Advice.Enter boolean redirected,
-                                @Advice.Thrown Throwable failure) {
-            if (!redirected) {
-                Apache5Pools.upgraded(manager, failure);
-            }
-        }
-    }
-
-    /**
-     * {@code ConnectExec.execute(request, scope, chain)} and {@code MinimalHttpClient.doExecute(target,
-     * request, context)}, the two places that lease a connection for a request: the lease learns its method.
-     */
-    public static final class ConnectExecAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.AllArguments Object[] arguments) {
-            ClassicHttpRequest request = arguments[0] instanceof ClassicHttpRequest
-                    ? (ClassicHttpRequest) arguments[0] : (ClassicHttpRequest) arguments[1];
-            return Apache5Pools.exchangeStarting(request.getMethod());
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            Apache5Pools.exchangeConnected(previous);
-        }
-    }
-
-    /** {@code MainClientExec.execute(request, scope, chain)}: I/O failures per route, and Errors. */
-    public static final class ExecuteAdvice {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.FieldValue("connectionManager") Object manager,
-                                @Advice.Argument(1) ExecChain.Scope scope,
-                                @Advice.Thrown Throwable failure) {
-            if (failure != null) {
-                Apache5Pools.exchangeFailed(manager, scope, failure);
-            }
-        }
-    }
-
-    /** {@code VersionInfo.getSoftwareInfo(name, pkg, cls)}: computed once, not on every client build. */
-    public static final class SoftwareInfoAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static String enter(@Advice.Argument(0) String name, @Advice.Argument(1) String pkg,
-                                   @Advice.Argument(2) Class<?> cls) {
-            return Apache5SoftwareInfoCache.lookup(name, pkg, cls);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Enter String cached, @Advice.Argument(0) String name,
-                                @Advice.Argument(1) String pkg, @Advice.Argument(2) Class<?> cls,
-                                @Advice.Return(readOnly = false) String returned) {
-            if (cached != null) {
-                returned = cached;
-            } else {
-                Apache5SoftwareInfoCache.remember(name, pkg, cls, returned);
-            }
-        }
-    }
-
-    /** {@code BrotliDecompressingEntity.isAvailable()}: a class-path probe per client build, remembered. */
-    public static final class BrotliProbeAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static Boolean enter() {
-            return Apache5BrotliProbeCache.lookup();
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Enter Boolean cached, @Advice.Return(readOnly = false) boolean returned) {
-            if (cached != null) {
-                returned = cached;
-            } else {
-                Apache5BrotliProbeCache.remember(returned);
-            }
-        }
-    }
-
-    /** {@code HttpClients.createMinimal()}: a minimal client on the managed default manager. */
-    public static final class CreateMinimalAdvice {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static MinimalHttpClient enter() {
-            PoolingHttpClientConnectionManager shared = Apache5Pools.defaultManager();
-            return shared != null ? HttpClients.createMinimal(shared) : null;
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Enter MinimalHttpClient shared,
-                                @Advice.Return(readOnly = false) MinimalHttpClient returned) {
-            if (shared != null) {
-                returned = shared;
-            }
-        }
+    private static Call call(String method, String descriptor, Value... values) {
+        return Call.to(HOOKS, method, descriptor, values);
     }
 }

@@ -1,70 +1,82 @@
 package io.httppool.agent.instrumentation.apache5;
 
-import io.httppool.agent.instrumentation.AdviceErrors;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.pool.Clock;
+import io.httppool.agent.pool.ConnectionLifetime;
+import io.httppool.agent.pool.FailureBursts;
+import io.httppool.agent.pool.HostAddresses;
+import io.httppool.agent.pool.LeaseGate;
+import io.httppool.agent.pool.LeaseLedger;
+import io.httppool.agent.pool.LeakReclaimer;
 import io.httppool.agent.pool.ManagedPool;
 import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolStats;
+import io.httppool.agent.pool.RecreationGuard;
+import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolEntry;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * One managed HttpClient 5 pool, shared by every client whose connection setup matches. Clients hold a
- * real {@link PoolingHttpClientConnectionManager}; when the pool is recreated, the manager they hold is
- * retired: its own leases finish there, and new leases through it are redirected to the current manager.
+ * One managed HttpClient 5 pool, shared by every client whose connection setup matches: HttpClient's own
+ * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on
+ * top: the {@link LeaseGate} (limits and what happens at them), the {@link LeaseLedger} (who holds which
+ * connection: leaks, closed clients), {@link FailureBursts}, {@link HostAddresses} and
+ * {@link ConnectionLifetime}. Clients hold the manager; when the pool is recreated the manager they hold
+ * is retired: its leases finish there, and new leases through it go to the current manager.
  */
 final class Apache5ManagedPool implements ManagedPool {
 
-    static final long MIN_FATAL_RECREATE_SPACING_MILLIS = 10_000;
-    private volatile long lastFatalRecreate;
-    private volatile boolean everRecreated;
     /** The library's defaults for "the application did not say": RequestConfig's 3 minutes. */
     private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
     private static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
+    /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
+    static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
 
     private final String name;
     private final String library;
     private final String setup;
     private final Supplier<PoolingHttpClientConnectionManager> factory;
-    private final int maxIdle;
-    private final TimeValue keepAliveExpiry;
-    private final Timeout poolTimeout;
+    private final Apache5PoolSettings settings;
+    private final Clock clock;
     private final PoolCounters counters = new PoolCounters();
-    private final Apache5LeakTracker leaks;
-    private final Apache5RouteFailures routeFailures;
-    private final List<Retired> retired = new CopyOnWriteArrayList<>();
-    private final Map<ConnectionEndpoint, PoolingHttpClientConnectionManager> redirectedOwners =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    private final LeaseGate gate;
+    private final LeaseLedger ledger;
+    private final FailureBursts<HttpRoute> failureBursts;
+    private final RecreationGuard fatalRecreations;
+    private final HostAddresses hosts;
+    private final List<PoolingHttpClientConnectionManager> retired = new CopyOnWriteArrayList<>();
+    private final BooleanSupplier underPressure;
     private volatile PoolingHttpClientConnectionManager current;
-    /** One instance, so the leak reclaimer watches this pool once however many requests wait. */
-    private final java.util.function.BooleanSupplier waitingForConnections = () -> current.getTotalStats().getPending() > 0;
-
-    private record Retired(PoolingHttpClientConnectionManager manager, long sinceMillis) {
-    }
+    private volatile boolean overflowReported;
+    private volatile long firstOverflowMillis = -1;
 
     Apache5ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
-                       int maxIdle, TimeValue keepAliveExpiry, Timeout poolTimeout) {
+                       Apache5PoolSettings settings, HostAddresses hosts, Clock clock) {
         this.name = name;
         this.library = library;
         this.setup = setup;
         this.factory = factory;
-        this.maxIdle = maxIdle;
-        this.keepAliveExpiry = keepAliveExpiry;
-        this.poolTimeout = poolTimeout;
-        this.leaks = new Apache5LeakTracker(name, counters, io.httppool.agent.config.AgentConfig.current().leakStacks());
-        this.routeFailures = new Apache5RouteFailures(this);
+        this.settings = settings;
+        this.clock = clock;
+        this.hosts = hosts;
+        this.gate = settings.gated() ? new LeaseGate(settings.maxTotal(), settings.maxPerRoute(), settings.onExhausted(), clock) : null;
+        this.ledger = new LeaseLedger(name, counters, clock, gate, settings.leakStacks(), Apache5ManagedPool::reclaim);
+        this.failureBursts = new FailureBursts<>(clock);
+        this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
+        this.underPressure = () -> gate != null ? gate.leased() >= gate.max() : current.getTotalStats().getPending() > 0;
         this.current = factory.get();
     }
 
@@ -81,62 +93,91 @@ final class Apache5ManagedPool implements ManagedPool {
         return manager == current;
     }
 
-    // ---- request path -------------------------------------------------------------------------------
+    // ---- leasing ------------------------------------------------------------------------------------
 
     /** The agent's pool timeout in place of the library's 3-minute default; the application's choice stands. */
     Timeout effectiveRequestTimeout(Timeout requested) {
         if (requested == null || LIBRARY_DEFAULT_REQUEST_TIMEOUT.equals(requested)) {
-            return poolTimeout;
+            return settings.poolTimeout();
         }
         return requested;
     }
 
-    void beforeLeaseWait() {
-        leaks.reclaimIfExhausted(current.getMaxTotal(), waitingForConnections);
+    /** Whether the agent's gate applies the limits (the application set none on its builder). */
+    boolean gated() {
+        return gate != null;
     }
 
-    void leased(ConnectionEndpoint endpoint, PoolingHttpClientConnectionManager owner, boolean redirected) {
-        counters.request();
-        if (redirected) {
-            redirectedOwners.put(endpoint, owner);
-        }
-        leaks.track(endpoint, owner);
-    }
-
-    void released(ConnectionEndpoint endpoint) {
-        leaks.untrack(endpoint);
-    }
-
-    /** The manager that leased {@code endpoint} when that is not {@code via}; null otherwise. */
-    PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
-        if (!everRecreated) {
+    /** A place at the gate for a request on {@code route} (null permit for a pool under the application's own limits). */
+    LeaseGate.Permit admit(HttpRoute route, Timeout timeout) throws InterruptedException, TimeoutException {
+        if (gate == null) {
+            if (underPressure.getAsBoolean()) {
+                LeakReclaimer.pressed(underPressure);
+            }
             return null;
         }
-        PoolingHttpClientConnectionManager owner = redirectedOwners.get(endpoint);
-        return owner != null && owner != via ? owner : null;
+        if (gate.leased() >= gate.max()) {
+            LeakReclaimer.pressed(underPressure); // some of those leases may be responses dropped unclosed
+        }
+        LeaseGate.Permit permit = gate.acquire(route, timeout.isDisabled() ? 0 : timeout.toNanoseconds());
+        if (permit.overflow()) {
+            counters.overflowed();
+            if (firstOverflowMillis < 0) {
+                firstOverflowMillis = clock.millis();
+            }
+        }
+        return permit;
+    }
+
+    void giveBack(LeaseGate.Permit permit) {
+        if (permit != null && gate != null) {
+            gate.release(permit);
+        }
+    }
+
+    /** The connection is leased: tracked, counted, and checked before the request goes out on it. */
+    void leased(ConnectionEndpoint endpoint, PoolingHttpClientConnectionManager owner, HttpRoute route, LeaseGate.Permit permit) {
+        counters.request();
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+        if (entryRef == null) {
+            giveBack(permit); // a version that hides the entry: no tracking possible
+            return;
+        }
+        Apache5Exchange exchange = Apache5Exchange.current();
+        ledger.leased(endpoint, entryRef, exchange != null ? exchange.client : null, route, owner, permit);
+        retireIfStale(endpoint, entryRef.get());
+        validateBeforeNonIdempotent(endpoint);
     }
 
     /**
-     * How long a released connection may stay idle: the agent's expiry in place of the library's 3-minute
-     * default, otherwise what the server's Keep-Alive header or the application said.
+     * A reused connection past its lifetime, or to an address its host name no longer resolves to, is
+     * closed before the request goes out; HttpClient then connects the lease afresh (resolving the name).
      */
-    TimeValue keepAliveOnRelease(TimeValue keepAlive) {
-        if (keepAlive != null && LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
-            return keepAliveExpiry;
+    private void retireIfStale(ConnectionEndpoint endpoint, PoolEntry<HttpRoute, ?> entry) {
+        Object connection = entry != null ? entry.getConnection() : null;
+        if (connection == null) {
+            return;
         }
-        return keepAlive;
+        if (lifetimeOf(entry.getRoute()).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
+            counters.expiredByLifetime();
+            endpoint.close(CloseMode.GRACEFUL);
+        } else if (addressMoved(entry)) {
+            counters.retiredByDns();
+            endpoint.close(CloseMode.GRACEFUL);
+        }
     }
 
-    /**
-     * After a release: beyond HTTP_MAX_KEEPALIVE_CONNECTIONS idle connections, the longest idle ones are
-     * closed (as OkHttp and httpx do), so a busy host keeps its fresh connections while a quiet one
-     * gives up its old ones.
-     */
-    void trimIdle(PoolingHttpClientConnectionManager manager) {
-        int excess = manager.getTotalStats().getAvailable() - maxIdle;
-        if (excess > 0) {
-            closeIdleQuietly(manager, Apache5PoolInternals.longestIdle(manager, excess));
+    private ConnectionLifetime lifetimeOf(HttpRoute route) {
+        return settings.connectionConfigs().appSetTimeToLive(route) ? ConnectionLifetime.NONE : settings.lifetime();
+    }
+
+    private boolean addressMoved(PoolEntry<HttpRoute, ?> entry) {
+        HttpRoute route = entry.getRoute();
+        if (route == null || route.getProxyHost() != null) {
+            return false;
         }
+        InetAddress address = Apache5PoolInternals.remoteAddress(entry.getConnection());
+        return !hosts.stillCurrent(route.getTargetHost().getHostName(), address);
     }
 
     /**
@@ -145,7 +186,7 @@ final class Apache5ManagedPool implements ManagedPool {
      * goes out on a reused connection, the connection is checked for a server-side close (a read of at
      * most 1 ms) whatever its idle time, and replaced by a fresh one if it was closed.
      */
-    void validateBeforeNonIdempotent(ConnectionEndpoint endpoint) {
+    private void validateBeforeNonIdempotent(ConnectionEndpoint endpoint) {
         String method = Apache5Pools.currentMethod();
         if (method == null || org.apache.hc.core5.http.Method.isIdempotent(method) || !endpoint.isConnected()) {
             return;
@@ -166,44 +207,136 @@ final class Apache5ManagedPool implements ManagedPool {
         return error;
     }
 
+    // ---- releasing ------------------------------------------------------------------------------------
+
+    /** The manager that leased {@code endpoint} when that is not {@code via} (a retired or current one); null otherwise. */
+    PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
+        if (retired.isEmpty()) {
+            return null;
+        }
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+        LeaseLedger.Lease lease = entryRef != null ? ledger.lease(entryRef) : null;
+        Object owner = lease != null ? lease.context() : null;
+        return owner != null && owner != via ? (PoolingHttpClientConnectionManager) owner : null;
+    }
+
+    /**
+     * How long a released connection may stay idle; null closes it instead. Closed: beyond the pool's limit
+     * when nobody waits for it (an overflow connection), past its lifetime, or to an address its host name
+     * no longer resolves to. Otherwise the agent's expiry replaces the library's 3-minute default, and what
+     * the server's Keep-Alive header or the application said stands.
+     */
+    TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint, TimeValue keepAlive) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+        PoolEntry<HttpRoute, ?> entry = entryRef != null ? entryRef.get() : null;
+        if (entry == null || keepAlive == null) {
+            return keepAlive;
+        }
+        HttpRoute route = entry.getRoute();
+        if (route != null && route.getProxyHost() != null) {
+            return null; // see Apache5Pools.leaseState: proxied connections are never shared
+        }
+        if (gate != null) {
+            org.apache.hc.core5.pool.PoolStats total = manager.getTotalStats();
+            if (!gate.keepOnRelease(total.getLeased() + total.getAvailable())) {
+                return null;
+            }
+        }
+        Object connection = entry.getConnection();
+        if (connection != null && lifetimeOf(route).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
+            counters.expiredByLifetime();
+            return null;
+        }
+        if (connection != null && addressMoved(entry)) {
+            counters.retiredByDns();
+            return null;
+        }
+        if (LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
+            return settings.keepAliveExpiry();
+        }
+        return keepAlive;
+    }
+
+    /** After a release (also a failed one): the lease ended, its place at the gate is free. */
+    void released(ConnectionEndpoint endpoint) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+        if (entryRef != null) {
+            ledger.end(entryRef);
+        }
+    }
+
+    /** The application closed a client that used this pool: its connections still leased are closed with it. */
+    int clientClosed(Object client) {
+        return ledger.releaseOwnedBy(client);
+    }
+
+    /**
+     * Closes a lease's connection and hands its entry back to the manager it came from, not reusable. For a
+     * closed client the endpoint the application may still hold gets a placeholder entry without a
+     * connection: reading its response then fails on the closed socket, as after closing a client's own
+     * pool, and its later release is answered by the placeholder (see {@link Apache5PoolInternals}).
+     */
+    @SuppressWarnings("unchecked")
+    private static boolean reclaim(LeaseLedger.Lease lease, LeaseLedger.Reason reason) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = (AtomicReference<PoolEntry<HttpRoute, ?>>) lease.key();
+        PoolEntry<HttpRoute, ?> entry = reason == LeaseLedger.Reason.CLIENT_CLOSED
+                ? Apache5PoolInternals.swapForPlaceholder(entryRef)
+                : entryRef.getAndSet(null);
+        if (entry == null) {
+            return false;
+        }
+        try {
+            Apache5PoolInternals.returnDiscarded((PoolingHttpClientConnectionManager) lease.context(), entry);
+        } catch (Throwable error) {
+            AgentErrors.record("closing a leased connection", error);
+        }
+        return true;
+    }
+
+    // ---- connecting and failing -------------------------------------------------------------------------
+
     void connectFailed(HttpRoute route, Throwable error) {
         // route may be null: then only the error is counted
         counters.error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
-        routeFailures.failed(route);
+        burstCheck(route);
     }
 
     void connected(HttpRoute route) {
         counters.connectionCreated();
-        if (route != null && route.isSecure() && !route.isTunnelled()) {
+        if (route == null) {
+            return;
+        }
+        if (route.isSecure() && !route.isTunnelled()) {
             counters.tlsHandshake();
+        }
+        if (route.getProxyHost() == null) {
+            hosts.watch(route.getTargetHost().getHostName());
         }
     }
 
     void exchangeFailed(HttpRoute route) {
         counters.error(PoolCounters.ErrorKind.IO);
-        routeFailures.failed(route);
+        burstCheck(route);
+    }
+
+    private void burstCheck(HttpRoute route) {
+        if (failureBursts.failed(route)) {
+            int closed = closeIdle(current, entry -> route.equals(entry.getRoute()));
+            counters.refreshed();
+            AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name, route, closed);
+        }
     }
 
     /**
      * An Error (OutOfMemoryError...) went through a request: the pool's bookkeeping may be torn, start
-     * afresh; but at most once per {@value #MIN_FATAL_RECREATE_SPACING_MILLIS} ms, so an interceptor that
-     * throws an Error on every request does not churn pools.
+     * afresh; but at most once per 10 s, so an interceptor that throws an Error on every request does not
+     * churn pools.
      */
     void fatal(Throwable error) {
         counters.error(PoolCounters.ErrorKind.FATAL);
-        long now = System.currentTimeMillis();
-        if (now - lastFatalRecreate >= MIN_FATAL_RECREATE_SPACING_MILLIS) {
-            lastFatalRecreate = now;
+        if (fatalRecreations.tryAcquire()) {
             recreate("an Error went through a request: " + error);
         }
-    }
-
-    /** Error-triggered refresh: closes the idle connections of one route, leaving other routes alone. */
-    int evictIdle(HttpRoute route) {
-        int closed = closeIdleQuietly(current, entry -> route.equals(entry.getRoute()));
-        counters.refreshed();
-        AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name, route, closed);
-        return closed;
     }
 
     // ---- ManagedPool ---------------------------------------------------------------------------------
@@ -226,7 +359,9 @@ final class Apache5ManagedPool implements ManagedPool {
     @Override
     public PoolStats stats() {
         org.apache.hc.core5.pool.PoolStats stats = current.getTotalStats();
-        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending(), stats.getMax());
+        int waiting = gate != null ? gate.waiting() : 0;
+        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + waiting,
+                gate != null ? gate.max() : stats.getMax());
     }
 
     @Override
@@ -247,12 +382,50 @@ final class Apache5ManagedPool implements ManagedPool {
         if (idleExpiry.toMillis() > 0) {
             manager.closeIdle(TimeValue.ofMilliseconds(idleExpiry.toMillis()));
         }
-        int excess = manager.getTotalStats().getAvailable() - maxIdleConnections;
-        if (excess > 0) {
-            closeIdleQuietly(manager, Apache5PoolInternals.longestIdle(manager, excess));
-        }
+        trimIdle(manager, maxIdleConnections, 0);
         drainRetired();
         return Math.max(0, before - manager.getTotalStats().getAvailable());
+    }
+
+    /**
+     * Every second: idle connections beyond the keep-alive limit that were not reused for a second are
+     * closed (a busy pool reuses its connections within microseconds, so this only shrinks a pool whose
+     * load fell); idle connections whose host name moved are closed; the overflow advice is logged.
+     */
+    @Override
+    public void housekeep() {
+        if (hosts != HostAddresses.jvm()) {
+            hosts.refresh(); // the setup's own DNS resolver (the JVM's is refreshed once for all pools)
+        }
+        PoolingHttpClientConnectionManager manager = current;
+        trimIdle(manager, settings.maxIdle(), IDLE_TRIM_AFTER_MILLIS);
+        int moved = closeIdle(manager, entry -> entry.getConnection() != null && addressMoved(entry));
+        for (int i = 0; i < moved; i++) {
+            counters.retiredByDns();
+        }
+        reportOverflowOnce();
+        drainRetired();
+    }
+
+    private void trimIdle(PoolingHttpClientConnectionManager manager, int maxIdle, long idleAtLeastMillis) {
+        int excess = manager.getTotalStats().getAvailable() - maxIdle;
+        if (excess > 0) {
+            long now = clock.currentTimeMillis();
+            closeIdle(manager, Apache5PoolInternals.longestIdle(manager, excess)
+                    .and(entry -> now - entry.getUpdated() >= idleAtLeastMillis));
+        }
+    }
+
+    /** One WARN per pool, a second after its first overflow, with the most leases seen at once. */
+    private void reportOverflowOnce() {
+        long first = firstOverflowMillis;
+        if (overflowReported || first < 0 || gate == null || clock.millis() - first < 1_000) {
+            return;
+        }
+        overflowReported = true;
+        AgentLog.log().warn("Pool {}: {} requests at once needed more than HTTP_MAX_CONNECTIONS={} connections; they got extra"
+                        + " connections outside the pool (HTTP_POOL_ON_EXHAUSTED=overflow), closed after use. Raise"
+                        + " HTTP_MAX_CONNECTIONS to at least {} to reuse them too.", name, gate.peak(), gate.max(), gate.peak());
     }
 
     @Override
@@ -268,9 +441,8 @@ final class Apache5ManagedPool implements ManagedPool {
         PoolingHttpClientConnectionManager old = current;
         PoolingHttpClientConnectionManager fresh = factory.get();
         Apache5Pools.adopt(fresh, this);
-        // Redirects first: once current changes, releases through the old manager must find their owner.
-        everRecreated = true;
-        retired.add(new Retired(old, System.currentTimeMillis()));
+        // Retired first: once current changes, releases through the old manager must find their owner.
+        retired.add(old);
         Apache5Pools.retire(old, this);
         current = fresh;
         counters.recreated();
@@ -287,8 +459,8 @@ final class Apache5ManagedPool implements ManagedPool {
      */
     @Override
     public void shutdown(Duration grace) {
-        long deadline = System.currentTimeMillis() + grace.toMillis();
-        while (current.getTotalStats().getLeased() > 0 && System.currentTimeMillis() < deadline) {
+        long deadline = clock.millis() + grace.toMillis();
+        while (current.getTotalStats().getLeased() > 0 && clock.millis() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -296,36 +468,35 @@ final class Apache5ManagedPool implements ManagedPool {
                 break;
             }
         }
-        for (Retired old : retired) {
-            Apache5Pools.closeByAgent(old.manager(), CloseMode.GRACEFUL);
+        for (PoolingHttpClientConnectionManager old : retired) {
+            Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
         }
         evictIdle();
     }
 
     @Override
     public int reportLongLeases(Duration threshold) {
-        return leaks.reportLongLeases(threshold);
+        return ledger.reportLongLeases(threshold);
     }
 
     /**
      * Closes replaced managers once no request uses them (never earlier: a long download on the old pool
-     * must finish) and forgets closed ones that no client can reach any more.
+     * must finish) and forgets closed ones.
      */
     private void drainRetired() {
-        for (Retired old : retired) {
-            if (!old.manager().isClosed() && old.manager().getTotalStats().getLeased() == 0) {
-                Apache5Pools.closeByAgent(old.manager(), CloseMode.GRACEFUL);
+        for (PoolingHttpClientConnectionManager old : retired) {
+            if (!old.isClosed() && old.getTotalStats().getLeased() == 0) {
+                Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
             }
         }
-        retired.removeIf(old -> old.manager().isClosed());
+        retired.removeIf(PoolingHttpClientConnectionManager::isClosed);
     }
 
-    private int closeIdleQuietly(PoolingHttpClientConnectionManager manager,
-                                 java.util.function.Predicate<org.apache.hc.core5.pool.PoolEntry<HttpRoute, ?>> select) {
+    private int closeIdle(PoolingHttpClientConnectionManager manager, java.util.function.Predicate<PoolEntry<HttpRoute, ?>> select) {
         try {
             return Apache5PoolInternals.closeIdle(manager, select);
         } catch (Throwable error) {
-            AdviceErrors.record("closing idle connections of " + name, error);
+            AgentErrors.record("closing idle connections of " + name, error);
             return 0;
         }
     }

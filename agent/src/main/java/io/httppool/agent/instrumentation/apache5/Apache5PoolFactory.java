@@ -10,50 +10,63 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.function.Resolver;
 
 /**
- * Builds the real connection manager behind a managed pool: the application's builder settings, copied
- * field by field (whatever this HttpClient version has), with the agent's settings filled in where the
- * application set nothing.
+ * Builds the real connection managers behind one managed pool: the application's builder settings, copied
+ * field by field when the pool is created (whatever this HttpClient version has), with the agent's
+ * settings filled in where the application set nothing.
+ *
+ * <p>Limits: when the application set none on the builder, the library's pool gets none (the agent's
+ * {@code LeaseGate} applies HTTP_MAX_CONNECTIONS and decides what happens at it); when it set
+ * {@code setMaxConnTotal}/{@code setMaxConnPerRoute}, those stay the library's own strict limits.
  */
 final class Apache5PoolFactory {
 
-    private Apache5PoolFactory() {
-    }
+    /** "No limit" for the library's pool behind the gate (half of int's range: no arithmetic overflows). */
+    static final int UNBOUNDED = Integer.MAX_VALUE / 2;
 
-    /** A private copy of the application's builder, taken when the pool is created. */
-    static PoolingHttpClientConnectionManagerBuilder copyOf(PoolingHttpClientConnectionManagerBuilder builder)
-            throws IllegalAccessException {
-        PoolingHttpClientConnectionManagerBuilder copy = PoolingHttpClientConnectionManagerBuilder.create();
-        copyFields(builder, copy);
-        return copy;
-    }
+    private final PoolingHttpClientConnectionManagerBuilder template;
+    private final Apache5ConnectionConfigs connectionConfigs;
+    private final Apache5PoolSettings settings;
 
-    /** Called by Apache5Pools with its BUILDING flag set, so that our own build() is not intercepted. */
     @SuppressWarnings("unchecked")
-    static PoolingHttpClientConnectionManager build(PoolingHttpClientConnectionManagerBuilder template, AgentConfig config)
-            throws ReflectiveOperationException {
-        PoolingHttpClientConnectionManagerBuilder copy = copyOf(template);
+    Apache5PoolFactory(PoolingHttpClientConnectionManagerBuilder builder, AgentConfig config) throws ReflectiveOperationException {
+        // A private copy of the builder: the application may change or reuse its own after build().
+        this.template = copyOf(builder);
+        this.connectionConfigs = new Apache5ConnectionConfigs(
+                (Resolver<HttpRoute, ConnectionConfig>) readField(template, "connectionConfigResolver"), config);
+        int appTotal = (Integer) readField(template, "maxConnTotal");
+        int appPerRoute = (Integer) readField(template, "maxConnPerRoute");
+        boolean applicationLimits = appTotal > 0 || appPerRoute > 0;
+        // Where the application set one limit only, the agent's value stands in for the library's default
+        // of the other (25 in all, 5 per host would throttle every client sharing the pool).
+        this.settings = Apache5PoolSettings.of(config, applicationLimits,
+                appTotal > 0 ? appTotal : config.maxConnections(),
+                appPerRoute > 0 ? appPerRoute : config.maxConnectionsPerRoute(), connectionConfigs);
+    }
 
-        Resolver<HttpRoute, ConnectionConfig> applicationResolver =
-                (Resolver<HttpRoute, ConnectionConfig>) readField(template, "connectionConfigResolver");
-        copy.setConnectionConfigResolver(Apache5ConnectionConfigs.resolverFor(applicationResolver, config));
-        // The library's defaults (25 in all, 5 per host) would throttle every client sharing the pool.
-        if (((Integer) readField(template, "maxConnTotal")) <= 0) {
-            copy.setMaxConnTotal(config.maxConnections());
-        }
-        if (((Integer) readField(template, "maxConnPerRoute")) <= 0) {
-            copy.setMaxConnPerRoute(config.maxConnectionsPerRoute());
-        }
+    Apache5PoolSettings settings() {
+        return settings;
+    }
+
+    /** A new manager of this setup. Called by Apache5Pools with its BUILDING flag set, so that our own build() is not intercepted. */
+    PoolingHttpClientConnectionManager build() throws ReflectiveOperationException {
+        PoolingHttpClientConnectionManagerBuilder copy = copyOf(template);
+        copy.setConnectionConfigResolver(connectionConfigs);
+        copy.setMaxConnTotal(settings.gated() ? UNBOUNDED : settings.maxTotal());
+        copy.setMaxConnPerRoute(settings.gated() ? UNBOUNDED : settings.maxPerRoute());
         return copy.build();
     }
 
-    private static void copyFields(Object from, Object to) throws IllegalAccessException {
-        for (Field field : from.getClass().getDeclaredFields()) {
+    private static PoolingHttpClientConnectionManagerBuilder copyOf(PoolingHttpClientConnectionManagerBuilder builder)
+            throws IllegalAccessException {
+        PoolingHttpClientConnectionManagerBuilder copy = PoolingHttpClientConnectionManagerBuilder.create();
+        for (Field field : builder.getClass().getDeclaredFields()) {
             if (Modifier.isStatic(field.getModifiers()) || Modifier.isFinal(field.getModifiers())) {
                 continue;
             }
             field.setAccessible(true);
-            field.set(to, field.get(from));
+            field.set(copy, field.get(builder));
         }
+        return copy;
     }
 
     static Object readField(Object owner, String name) throws ReflectiveOperationException {

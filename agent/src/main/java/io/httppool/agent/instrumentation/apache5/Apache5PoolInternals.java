@@ -42,9 +42,12 @@ final class Apache5PoolInternals {
         }
     }
 
-    /** Closes a leaked entry's connection and hands the entry back to the pool it came from. */
+    /**
+     * Closes the connection of an entry taken away from its endpoint (a leak, or a closed client's lease) and
+     * hands the entry back to the pool it came from, not reusable.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static void returnLeaked(PoolingHttpClientConnectionManager manager, PoolEntry<HttpRoute, ?> entry) throws Throwable {
+    static void returnDiscarded(PoolingHttpClientConnectionManager manager, PoolEntry<HttpRoute, ?> entry) throws Throwable {
         entry.discardConnection(CloseMode.IMMEDIATE);
         Object pool = MANAGER_POOL.invoke(manager);
         ((org.apache.hc.core5.pool.ManagedConnPool) pool).release(entry, false);
@@ -87,6 +90,48 @@ final class Apache5PoolInternals {
         AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);
         PoolEntry<HttpRoute, ?> entry = ref != null ? ref.get() : null;
         return entry != null ? entry.getRoute() : null;
+    }
+
+    /** Entries put in place of a closed client's leased entries; weak, gone once their endpoint is. */
+    private static final java.util.Set<PoolEntry<?, ?>> PLACEHOLDERS =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
+    /**
+     * Takes the real entry away from an endpoint the application may still hold (its client was closed),
+     * leaving an entry without a connection in its place: the endpoint then reports "not connected", as
+     * after its client's own pool was closed. Returns the real entry, or null when the endpoint had none.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static PoolEntry<HttpRoute, ?> swapForPlaceholder(AtomicReference<PoolEntry<HttpRoute, ?>> entryRef) {
+        PoolEntry<HttpRoute, ?> entry = entryRef.get();
+        if (entry == null || PLACEHOLDERS.contains(entry)) {
+            return null;
+        }
+        PoolEntry placeholder = new PoolEntry(entry.getRoute());
+        PLACEHOLDERS.add(placeholder);
+        return entryRef.compareAndSet(entry, placeholder) ? entry : null;
+    }
+
+    /** True (and the placeholder dropped) when the endpoint holds a placeholder: nothing of the pool to release. */
+    static boolean releasePlaceholder(ConnectionEndpoint endpoint) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);
+        PoolEntry<HttpRoute, ?> entry = ref != null ? ref.get() : null;
+        if (entry != null && PLACEHOLDERS.remove(entry)) {
+            ref.compareAndSet(entry, null);
+            return true;
+        }
+        return false;
+    }
+
+    /** The address a pooled connection is connected to, or null when it is not (or cannot tell). */
+    static java.net.InetAddress remoteAddress(Object connection) {
+        if (connection instanceof org.apache.hc.core5.http.HttpConnection) {
+            java.net.SocketAddress remote = ((org.apache.hc.core5.http.HttpConnection) connection).getRemoteAddress();
+            if (remote instanceof java.net.InetSocketAddress) {
+                return ((java.net.InetSocketAddress) remote).getAddress();
+            }
+        }
+        return null;
     }
 
     /** True when the endpoint's pooled connection was closed by the server (a read of at most 1 ms). */

@@ -1,17 +1,21 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.config.AgentConfig;
-import io.httppool.agent.instrumentation.AdviceErrors;
 import io.httppool.agent.instrumentation.LibraryVersion;
+import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
-import io.httppool.agent.pool.PoolRegistry;
+import io.httppool.agent.pool.Clock;
+import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.SetupFingerprint;
+import io.httppool.agent.pool.SetupRegistry;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
@@ -23,27 +27,30 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The managed HttpClient 5 pools of one class loader (this class is defined anew in every loader that
- * has HttpClient 5, so its statics are per loader), and the entry points the advice calls.
+ * has HttpClient 5, so its statics are per loader), and what the hooks ({@link Apache5Hooks}) do.
  * Methods whose name says "redirect" may throw what the library itself throws; every other method
  * answers "do what the library would have done" when anything goes wrong.
  */
 public final class Apache5Pools {
 
-    /** Bound on distinct setups per loader: an application making a new SSLContext per request gets no pool. */
-    static final int MAX_SETUPS = 16;
+    static final int MAX_SETUPS = SetupRegistry.MAX_CUSTOM_SETUPS;
 
+    private static final String LIBRARY = "Apache HttpClient 5 " + LibraryVersion.read(
+            PoolingHttpClientConnectionManager.class.getClassLoader(), Apache5Instrumentation.VERSION_PROPERTIES, "info.release");
+    private static final SetupRegistry<Apache5ManagedPool> REGISTRY =
+            new SetupRegistry<>("apache5", LIBRARY, Apache5Pools.class.getClassLoader());
+
+    /** Set while the agent builds a manager itself, or leases on one: its own calls are not intercepted. */
     private static final ThreadLocal<Boolean> BUILDING = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> INTERNAL_LEASE = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> AGENT_CLOSING = new ThreadLocal<>();
-    private static final Map<SetupFingerprint, Apache5ManagedPool> BY_SETUP = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Boolean> PRIVATE_CLIENT = new ThreadLocal<>();
     /** Every current manager to its pool. */
     private static final Map<PoolingHttpClientConnectionManager, Apache5ManagedPool> BY_MANAGER = new ConcurrentHashMap<>();
     /** Replaced managers that clients may still hold; weak, so one no client holds is forgotten. */
     private static final Map<PoolingHttpClientConnectionManager, Apache5ManagedPool> RETIRED =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private static volatile boolean anyRetired;
-    private static final AtomicInteger CUSTOM_SETUPS = new AtomicInteger();
-    private static final String LIBRARY = "Apache HttpClient 5 " + LibraryVersion.read(
-            PoolingHttpClientConnectionManager.class.getClassLoader(), Apache5Instrumentation.VERSION_PROPERTIES, "info.release");
 
     private Apache5Pools() {
     }
@@ -65,16 +72,14 @@ public final class Apache5Pools {
                 return null;
             }
             SetupFingerprint setup = SetupFingerprint.of(builder, Apache5Pools::effectivelyImmutable);
-            if (CONFIGURED_AFTER_BUILD.contains(setup)) {
-                return null;
-            }
-            Apache5ManagedPool pool = BY_SETUP.get(setup);
+            Apache5ManagedPool pool = REGISTRY.get(setup);
             if (pool == null) {
-                pool = createPool(setup, builder);
+                String kind = describe(builder);
+                pool = REGISTRY.getOrCreate(setup, kind, name -> createPool(name, kind, builder));
             }
             return pool != null ? pool.manager() : null;
         } catch (Throwable error) {
-            AdviceErrors.record("Apache HttpClient 5 pool lookup", error);
+            AgentErrors.record("Apache HttpClient 5 pool lookup", error);
             return null;
         }
     }
@@ -84,10 +89,84 @@ public final class Apache5Pools {
         return sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create());
     }
 
-    // ---- managers the application configures after building them ----------------------------------------
+    private static Apache5ManagedPool createPool(String name, String kind, PoolingHttpClientConnectionManagerBuilder builder) {
+        AgentConfig config = AgentConfig.current();
+        Apache5PoolFactory factory;
+        try {
+            factory = new Apache5PoolFactory(builder, config);
+        } catch (ReflectiveOperationException error) {
+            throw new IllegalStateException("cannot read the connection manager builder " + builder, error);
+        }
+        Apache5ManagedPool pool = new Apache5ManagedPool(name, LIBRARY, kind, () -> buildManager(factory),
+                factory.settings(), hostAddressesFor(builder), Clock.SYSTEM);
+        BY_MANAGER.put(pool.manager(), pool);
+        Apache5PoolSettings settings = factory.settings();
+        AgentLog.log().info("Created managed pool {} for {} ({} setup): max {} connections, {} per route{}", name, LIBRARY, kind,
+                settings.maxTotal(), settings.maxPerRoute(), settings.gated()
+                        ? ", " + settings.onExhausted().name().toLowerCase(java.util.Locale.ROOT) + " when all are in use"
+                        : " (the application's own limits)");
+        return pool;
+    }
 
-    /** Setups whose managers the application reconfigured after build(): built the library's way from then on. */
-    private static final java.util.Set<SetupFingerprint> CONFIGURED_AFTER_BUILD = ConcurrentHashMap.newKeySet();
+    /**
+     * Where the pool learns what its host names resolve to now: the JVM's resolver, unless the setup has a
+     * DNS resolver of its own, which then answers (a name it maps elsewhere than DNS must not look "moved").
+     */
+    private static HostAddresses hostAddressesFor(PoolingHttpClientConnectionManagerBuilder builder) {
+        try {
+            Object resolver = Apache5PoolFactory.readField(builder, "dnsResolver");
+            if (resolver instanceof org.apache.hc.client5.http.DnsResolver
+                    && !(resolver instanceof org.apache.hc.client5.http.SystemDefaultDnsResolver)) {
+                org.apache.hc.client5.http.DnsResolver own = (org.apache.hc.client5.http.DnsResolver) resolver;
+                return HostAddresses.using(own::resolve);
+            }
+        } catch (ReflectiveOperationException | RuntimeException unreadable) {
+            AgentErrors.record("reading the DNS resolver of a connection manager builder", unreadable);
+        }
+        return HostAddresses.jvm();
+    }
+
+    private static PoolingHttpClientConnectionManager buildManager(Apache5PoolFactory factory) {
+        BUILDING.set(Boolean.TRUE);
+        try {
+            return factory.build();
+        } catch (ReflectiveOperationException error) {
+            throw new IllegalStateException("cannot build a connection manager", error);
+        } finally {
+            BUILDING.remove();
+        }
+    }
+
+    /** "default", "system" (useSystemProperties only) or "custom" (anything the application configured). */
+    private static String describe(PoolingHttpClientConnectionManagerBuilder builder) throws ReflectiveOperationException {
+        boolean system = false;
+        for (Field field : builder.getClass().getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            field.setAccessible(true);
+            Object value = field.get(builder);
+            if ("systemProperties".equals(field.getName())) {
+                system = Boolean.TRUE.equals(value);
+            } else if (value != null && !Boolean.FALSE.equals(value) && !Integer.valueOf(0).equals(value)) {
+                return "custom";
+            }
+        }
+        return system ? "system" : "default";
+    }
+
+    /**
+     * Library classes whose only non-final fields are set in their constructors (kept non-final for
+     * deprecated constructors): compared by value, so a strategy made per request around the same
+     * SSLContext and verifier still shares.
+     */
+    private static boolean effectivelyImmutable(Class<?> type) {
+        String name = type.getName();
+        return name.equals("org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy")
+                || name.equals("org.apache.hc.client5.http.ssl.ConscryptClientTlsStrategy");
+    }
+
+    // ---- managers the application configures after building them ----------------------------------------
 
     /**
      * The application is about to change how a managed manager makes connections
@@ -105,39 +184,29 @@ public final class Apache5Pools {
             if (pool == null) {
                 return;
             }
-            synchronized (Apache5Pools.class) {
-                for (Map.Entry<SetupFingerprint, Apache5ManagedPool> entry : BY_SETUP.entrySet()) {
-                    if (entry.getValue() == pool) {
-                        CONFIGURED_AFTER_BUILD.add(entry.getKey());
-                        BY_SETUP.remove(entry.getKey());
-                    }
-                }
-                BY_MANAGER.remove(manager);
-                RETIRED.remove(manager);
-            }
-            PoolRegistry.unregister(pool);
+            REGISTRY.leaveSharing(pool);
+            BY_MANAGER.remove(manager);
+            RETIRED.remove(manager);
             manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
             AgentLog.warnOnce("apache5-configured-after-build:" + pool.name(), "PoolingHttpClientConnectionManager." + setter
                     + " was called on a connection manager the agent shares (" + pool.name() + "): it now belongs to its"
                     + " client alone, and clients with this setup are no longer pooled. Configure the builder instead"
                     + " (PoolingHttpClientConnectionManagerBuilder.setDefaultSocketConfig...) to keep pooling.", null);
         } catch (Throwable error) {
-            AdviceErrors.record("manager reconfiguration", error);
+            AgentErrors.record("manager reconfiguration", error);
         }
     }
 
     // ---- clients that must not share -----------------------------------------------------------------------
 
-    private static final ThreadLocal<Boolean> PRIVATE_CLIENT = new ThreadLocal<>();
     // Declared by HttpClientBuilder itself, so subclasses (CachingHttpClientBuilder...) are read alike.
-    private static final java.lang.reflect.Field CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
-    private static final java.lang.reflect.Field USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
-    private static final java.lang.reflect.Field CONN_MANAGER = clientBuilderField("connManager");
+    private static final Field CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
+    private static final Field USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
+    private static final Field CONN_MANAGER = clientBuilderField("connManager");
 
-    private static java.lang.reflect.Field clientBuilderField(String name) {
+    private static Field clientBuilderField(String name) {
         try {
-            java.lang.reflect.Field field =
-                    org.apache.hc.client5.http.impl.classic.HttpClientBuilder.class.getDeclaredField(name);
+            Field field = HttpClientBuilder.class.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException error) {
@@ -151,17 +220,17 @@ public final class Apache5Pools {
      * {@code HttpClientBuilder.build()} starts. A client that disabled connection state, or brings its own
      * user-token handler, may leave connections authenticated per user (NTLM, client certificate) with no
      * token: shared, they would serve another client as that user. Such a client gets a private manager,
-     * as without the agent. Returns whether the build is private, for {@link #clientBuildEnded}.
+     * as without the agent, until {@link #clientBuildEnded}.
      */
-    public static boolean clientBuildStarting(Object clientBuilder) {
+    public static void clientBuildStarting(Object clientBuilder) {
         try {
             if (CONNECTION_STATE_DISABLED == null || USER_TOKEN_HANDLER == null || CONN_MANAGER == null) {
                 PRIVATE_CLIENT.set(Boolean.TRUE); // cannot tell: the safe answer is not to share
-                return true;
+                return;
             }
             boolean stateless = CONNECTION_STATE_DISABLED.getBoolean(clientBuilder) || USER_TOKEN_HANDLER.get(clientBuilder) != null;
             if (!stateless) {
-                return false;
+                return;
             }
             PRIVATE_CLIENT.set(Boolean.TRUE);
             Object manager = CONN_MANAGER.get(clientBuilder);
@@ -172,17 +241,13 @@ public final class Apache5Pools {
                         + " or its own UserTokenHandler) gets a private connection manager: pooled connections could"
                         + " otherwise carry one user's authentication to another client");
             }
-            return true;
         } catch (Throwable error) {
-            AdviceErrors.record("private client check", error);
-            return false;
+            AgentErrors.record("private client check", error);
         }
     }
 
-    public static void clientBuildEnded(boolean privateBuild) {
-        if (privateBuild) {
-            PRIVATE_CLIENT.remove();
-        }
+    public static void clientBuildEnded() {
+        PRIVATE_CLIENT.remove();
     }
 
     /**
@@ -209,10 +274,54 @@ public final class Apache5Pools {
         try {
             manager.close(mode);
         } catch (RuntimeException error) {
-            AdviceErrors.record("closing a managed pool", error);
+            AgentErrors.record("closing a managed pool", error);
         } finally {
             AGENT_CLOSING.remove();
         }
+    }
+
+    private static final Field CLIENT_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "connManager");
+    private static final Field CLIENT_CLOSEABLES = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "closeables");
+    private static final Field MINIMAL_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.MinimalHttpClient", "connManager");
+
+    private static Field clientField(String type, String name) {
+        try {
+            Field field = Class.forName(type, false, Apache5Pools.class.getClassLoader()).getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException error) {
+            return null;
+        }
+    }
+
+    /**
+     * The application closes a client. Without the agent, a client that owns its connection manager (not
+     * built with {@code setConnectionManagerShared(true)}) closes it, and with it every connection still
+     * under a response nobody closed. The same happens here: those connections are closed at once, and
+     * nothing else of the shared pool is touched.
+     */
+    public static void clientClosing(Object client) {
+        Object manager = ownedManagerOf(client);
+        Apache5ManagedPool pool = manager != null ? poolOf(manager) : null;
+        if (pool != null) {
+            pool.clientClosed(client);
+        }
+    }
+
+    private static Object ownedManagerOf(Object client) {
+        try {
+            if (MINIMAL_CONN_MANAGER != null && MINIMAL_CONN_MANAGER.getDeclaringClass().isInstance(client)) {
+                return MINIMAL_CONN_MANAGER.get(client);
+            }
+            if (CLIENT_CONN_MANAGER != null && CLIENT_CLOSEABLES != null && CLIENT_CONN_MANAGER.getDeclaringClass().isInstance(client)) {
+                Object manager = CLIENT_CONN_MANAGER.get(client);
+                Collection<?> closeables = (Collection<?>) CLIENT_CLOSEABLES.get(client);
+                return closeables != null && closeables.contains(manager) ? manager : null;
+            }
+        } catch (IllegalAccessException | RuntimeException error) {
+            AgentErrors.record("reading a closing client", error);
+        }
+        return null;
     }
 
     static void adopt(PoolingHttpClientConnectionManager manager, Apache5ManagedPool pool) {
@@ -239,40 +348,47 @@ public final class Apache5Pools {
 
     /** The pool timeout in place of the library's 3-minute default; anything the application chose stands. */
     public static Timeout leaseTimeout(PoolingHttpClientConnectionManager manager, Timeout requested) {
-        Apache5ManagedPool pool = poolOf(manager);
+        Apache5ManagedPool pool = INTERNAL_LEASE.get() == null ? poolOf(manager) : null;
         return pool != null ? pool.effectiveRequestTimeout(requested) : requested;
     }
 
-    /** A lease through a retired manager goes to the pool's current one; null when {@code manager} is current. */
-    public static LeaseRequest redirectLease(PoolingHttpClientConnectionManager manager, String id, HttpRoute route,
-                                             Timeout requestTimeout, Object state) {
-        Apache5ManagedPool pool = poolOf(manager);
-        if (pool == null || pool.isCurrent(manager)) {
+    /** For a managed manager (current or retired), a lease that goes through the pool's gate; null otherwise. */
+    public static LeaseRequest managedLease(PoolingHttpClientConnectionManager manager, String id, HttpRoute route,
+                                            Timeout requestTimeout, Object state) {
+        if (INTERNAL_LEASE.get() != null) {
             return null;
         }
-        LeaseRequest lease = pool.manager().lease(id, route, requestTimeout, state);
-        if (lease instanceof Apache5TrackingLeaseRequest) {
-            ((Apache5TrackingLeaseRequest) lease).markRedirected();
-        }
-        return lease;
-    }
-
-    /** Wraps a managed pool's lease request for counting, leak tracking and a clear exhaustion error. */
-    public static LeaseRequest trackLease(PoolingHttpClientConnectionManager manager, LeaseRequest lease) {
         try {
             Apache5ManagedPool pool = poolOf(manager);
-            return pool != null && lease != null ? new Apache5TrackingLeaseRequest(pool, manager, lease) : lease;
+            return pool != null ? new Apache5LeaseRequest(pool, id, route, requestTimeout, state) : null;
         } catch (Throwable error) {
-            AdviceErrors.record("lease tracking", error);
-            return lease;
+            AgentErrors.record("lease", error);
+            return null;
+        }
+    }
+
+    /** The library's own lease on {@code manager}, not intercepted. */
+    static LeaseRequest leaseUnmanaged(PoolingHttpClientConnectionManager manager, String id, HttpRoute route,
+                                       Timeout requestTimeout, Object state) {
+        INTERNAL_LEASE.set(Boolean.TRUE);
+        try {
+            return manager.lease(id, route, requestTimeout, state);
+        } finally {
+            INTERNAL_LEASE.remove();
         }
     }
 
     // ---- releasing ---------------------------------------------------------------------------------------
 
-    /** Hands a release to the manager that really leased the endpoint; false when that is {@code manager}. */
+    /**
+     * Hands a release to the manager that really leased the endpoint; false when that is {@code manager}.
+     * True too for an endpoint of a closed client, whose connection the agent already closed and returned.
+     */
     public static boolean redirectRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           Object state, TimeValue keepAlive) {
+        if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
+            return true;
+        }
         PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
         if (owner == null) {
             return false;
@@ -281,54 +397,32 @@ public final class Apache5Pools {
         return true;
     }
 
-    /** See {@link Apache5ManagedPool#keepAliveOnRelease}; a proxied connection is not kept (see {@link #leaseState}). */
+    /** See {@link Apache5ManagedPool#keepAliveOnRelease}. */
     public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                                TimeValue keepAlive) {
         try {
             Apache5ManagedPool pool = poolOf(manager);
-            if (pool == null) {
-                return keepAlive;
-            }
-            HttpRoute route = Apache5PoolInternals.routeOf(endpoint);
-            return route != null && route.getProxyHost() != null ? null : pool.keepAliveOnRelease(keepAlive);
+            return pool != null ? pool.keepAliveOnRelease(manager, endpoint, keepAlive) : keepAlive;
         } catch (Throwable error) {
-            // The release advice cannot suppress errors wholesale (a redirected release must throw as the
+            // The release hook cannot suppress errors wholesale (a redirected release must throw as the
             // library would), so this one guards itself.
-            AdviceErrors.record("keep-alive on release", error);
+            AgentErrors.record("keep-alive on release", error);
             return keepAlive;
         }
     }
 
-    /** After a release (also a failed one): stop watching the lease, keep the idle connections in bounds. */
+    /** After a release (also a failed one): the lease ended. */
     public static void released(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
         Apache5ManagedPool pool = poolOf(manager);
         if (pool != null) {
             pool.released(endpoint);
-            pool.trimIdle(manager);
         }
     }
 
-    // ---- the request being executed ------------------------------------------------------------------
-
-    private static final ThreadLocal<String> METHOD = new ThreadLocal<>();
-
-    /** {@code ConnectExec} is about to acquire a connection for a request with this method; returns the previous one. */
-    public static String exchangeStarting(String method) {
-        String previous = METHOD.get();
-        METHOD.set(method);
-        return previous;
-    }
-
-    public static void exchangeConnected(String previous) {
-        if (previous == null) {
-            METHOD.remove();
-        } else {
-            METHOD.set(previous);
-        }
-    }
-
+    /** The method of the request the current thread acquires a connection for, or null. */
     static String currentMethod() {
-        return METHOD.get();
+        Apache5Exchange exchange = Apache5Exchange.current();
+        return exchange != null ? exchange.method : null;
     }
 
     // ---- connecting ----------------------------------------------------------------------------------------
@@ -402,95 +496,14 @@ public final class Apache5Pools {
         }
     }
 
-    /**
-     * Library classes whose only non-final fields are set in their constructors (kept non-final for
-     * deprecated constructors): compared by value, so a strategy made per request around the same
-     * SSLContext and verifier still shares.
-     */
-    private static boolean effectivelyImmutable(Class<?> type) {
-        String name = type.getName();
-        return name.equals("org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy")
-                || name.equals("org.apache.hc.client5.http.ssl.ConscryptClientTlsStrategy");
-    }
-
-
     private static PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager manager,
                                                                         ConnectionEndpoint endpoint) {
         try {
             Apache5ManagedPool pool = poolOf(manager);
             return pool != null ? pool.ownerIfRedirected(manager, endpoint) : null;
         } catch (Throwable error) {
-            AdviceErrors.record("endpoint owner lookup", error);
+            AgentErrors.record("endpoint owner lookup", error);
             return null;
         }
-    }
-
-    private static synchronized Apache5ManagedPool createPool(SetupFingerprint setup, PoolingHttpClientConnectionManagerBuilder builder)
-            throws ReflectiveOperationException {
-        Apache5ManagedPool existing = BY_SETUP.get(setup);
-        if (existing != null) {
-            return existing;
-        }
-        String kind = describe(builder);
-        if ("custom".equals(kind) && CUSTOM_SETUPS.get() >= MAX_SETUPS) {
-            AgentLog.warnOnce("apache5-setups", "More than " + MAX_SETUPS + " distinct connection setups (TLS, sockets, resolvers)"
-                    + " seen for " + LIBRARY + "; further ones are not pooled. An application that makes a new SSLContext"
-                    + " or strategy object per request gets no benefit from the agent for those clients.", null);
-            return null;
-        }
-        AgentConfig config = AgentConfig.current();
-        // A private copy of the builder: the application may change or reuse its own after build().
-        PoolingHttpClientConnectionManagerBuilder template = Apache5PoolFactory.copyOf(builder);
-        String name = "apache5/" + ("custom".equals(kind) ? "custom-" + CUSTOM_SETUPS.incrementAndGet() : kind) + loaderSuffix();
-        long keepAliveMillis = config.keepAliveExpiry().toMillis();
-        Apache5ManagedPool pool = new Apache5ManagedPool(name, LIBRARY, kind, () -> buildManager(template, config),
-                config.maxKeepAliveConnections(),
-                keepAliveMillis > 0 ? TimeValue.ofMilliseconds(keepAliveMillis) : null,
-                Timeout.ofMilliseconds(config.poolTimeout().toMillis()));
-        PoolingHttpClientConnectionManager manager = pool.manager();
-        BY_MANAGER.put(manager, pool);
-        BY_SETUP.put(setup, pool);
-        PoolRegistry.register(pool);
-        AgentLog.log().info("Created managed pool {} for {} ({} setup): max {} connections, {} per route",
-                name, LIBRARY, kind, manager.getMaxTotal(), manager.getDefaultMaxPerRoute());
-        return pool;
-    }
-
-    private static PoolingHttpClientConnectionManager buildManager(PoolingHttpClientConnectionManagerBuilder template,
-                                                                   AgentConfig config) {
-        BUILDING.set(Boolean.TRUE);
-        try {
-            return Apache5PoolFactory.build(template, config);
-        } catch (ReflectiveOperationException error) {
-            throw new IllegalStateException("cannot build a connection manager from " + template, error);
-        } finally {
-            BUILDING.remove();
-        }
-    }
-
-    /** "default", "system" (useSystemProperties only) or "custom" (anything the application configured). */
-    private static String describe(PoolingHttpClientConnectionManagerBuilder builder) throws ReflectiveOperationException {
-        boolean system = false;
-        for (java.lang.reflect.Field field : builder.getClass().getDeclaredFields()) {
-            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
-                continue;
-            }
-            field.setAccessible(true);
-            Object value = field.get(builder);
-            if ("systemProperties".equals(field.getName())) {
-                system = Boolean.TRUE.equals(value);
-            } else if (value != null && !Boolean.FALSE.equals(value) && !Integer.valueOf(0).equals(value)) {
-                return "custom";
-            }
-        }
-        return system ? "system" : "default";
-    }
-
-    private static String loaderSuffix() {
-        ClassLoader loader = Apache5Pools.class.getClassLoader();
-        if (loader == ClassLoader.getSystemClassLoader()) {
-            return "";
-        }
-        return "@" + loader.getClass().getSimpleName() + "-" + Integer.toHexString(System.identityHashCode(loader));
     }
 }

@@ -35,12 +35,4 @@ class Apache5HelperListTest {
         List<String> listed = new Apache5Instrumentation().helperClassNames();
         assertEquals(compiled, new TreeSet<>(listed));
     }
-
-    /** The start-up name filter must let through every class a hook touches, or that hook silently never applies. */
-    @Test
-    void everyHookedTypeIsAnInstrumentedType() {
-        Apache5Instrumentation instrumentation = new Apache5Instrumentation();
-        Set<String> hooked = instrumentation.hooks().stream().map(h -> h.typeName()).collect(Collectors.toSet());
-        assertEquals(instrumentation.instrumentedTypes(), hooked);
-    }
 }

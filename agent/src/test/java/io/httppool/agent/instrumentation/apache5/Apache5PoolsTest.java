@@ -39,8 +39,12 @@ class Apache5PoolsTest {
         PoolingHttpClientConnectionManager one = shared(PoolingHttpClientConnectionManagerBuilder.create());
         PoolingHttpClientConnectionManager two = shared(PoolingHttpClientConnectionManagerBuilder.create());
         assertSame(one, two);
-        assertEquals(100, one.getMaxTotal());
-        assertEquals(100, one.getDefaultMaxPerRoute());
+        // The agent's gate applies HTTP_MAX_CONNECTIONS (and overflow); the library's pool behind it has no limit.
+        io.httppool.agent.pool.ManagedPool pool = io.httppool.agent.pool.PoolRegistry.all().stream()
+                .filter(p -> p.name().equals("apache5/default")).findFirst().orElseThrow();
+        assertEquals(100, pool.stats().max());
+        assertEquals(Apache5PoolFactory.UNBOUNDED, one.getMaxTotal());
+        assertEquals(Apache5PoolFactory.UNBOUNDED, one.getDefaultMaxPerRoute());
         assertTrue(Apache5Pools.ignoresClose(one));
         assertSame(one, Apache5Pools.defaultManager());
     }
@@ -103,9 +107,8 @@ class Apache5PoolsTest {
         PoolingHttpClientConnectionManager shared = shared(PoolingHttpClientConnectionManagerBuilder.create());
         org.apache.hc.client5.http.impl.classic.HttpClientBuilder stateless =
                 org.apache.hc.client5.http.impl.classic.HttpClientBuilder.create().disableConnectionState().setConnectionManager(shared);
-        boolean privateBuild = Apache5Pools.clientBuildStarting(stateless);
+        Apache5Pools.clientBuildStarting(stateless);
         try {
-            assertTrue(privateBuild);
             assertEquals(null, Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()),
                     "no shared manager while a stateless client is built");
             java.lang.reflect.Field field = org.apache.hc.client5.http.impl.classic.HttpClientBuilder.class.getDeclaredField("connManager");
@@ -114,10 +117,16 @@ class Apache5PoolsTest {
             assertNotSame(shared, replaced);
             assertFalse(Apache5Pools.ignoresClose((PoolingHttpClientConnectionManager) replaced), "the private manager is the client's own");
         } finally {
-            Apache5Pools.clientBuildEnded(privateBuild);
+            Apache5Pools.clientBuildEnded();
         }
         assertSame(shared, Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()));
-        assertFalse(Apache5Pools.clientBuildStarting(org.apache.hc.client5.http.impl.classic.HttpClientBuilder.create()));
+        Apache5Pools.clientBuildStarting(org.apache.hc.client5.http.impl.classic.HttpClientBuilder.create());
+        try {
+            assertSame(shared, Apache5Pools.sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create()),
+                    "a client with connection state shares");
+        } finally {
+            Apache5Pools.clientBuildEnded();
+        }
     }
 
     @Test

@@ -1,22 +1,16 @@
-package io.httppool.agent.instrumentation;
+package io.httppool.agent.log;
 
-import io.httppool.agent.log.AgentLog;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where every exception thrown inside the agent's advice or helpers ends up. It is counted, logged once
+ * Where every exception thrown inside the agent's hooks or helpers ends up. It is counted, logged once
  * per kind, and never rethrown: the application then runs its own, unmodified code path.
  */
-public final class AdviceErrors {
+public final class AgentErrors {
 
     private static final AtomicLong SUPPRESSED = new AtomicLong();
 
-    private AdviceErrors() {
-    }
-
-    /** Called from the exception handler Byte Buddy inlines into every piece of advice. */
-    public static void record(Throwable error) {
-        record("advice", error);
+    private AgentErrors() {
     }
 
     public static void record(String where, Throwable error) {

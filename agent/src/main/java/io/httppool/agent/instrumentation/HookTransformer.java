@@ -1,0 +1,177 @@
+package io.httppool.agent.instrumentation;
+
+import io.httppool.agent.instrumentation.weaving.Hook;
+import io.httppool.agent.instrumentation.weaving.HookWeaver;
+import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The agent's one class-file transformer. For every class the JVM loads it does a hash lookup of the
+ * name; only the few library classes the hooks name go further:
+ * <ol>
+ *   <li>once per library and class loader: the library must be switched on, its version must have every
+ *       member the hooks and helpers use ({@link ReferenceCheck}), the loader must see the agent's own
+ *       classes, and the helper classes are defined in it; a loader where any of this fails keeps the
+ *       library untouched, and one log line says why;</li>
+ *   <li>the class's hooked methods get their calls ({@link HookWeaver}).</li>
+ * </ol>
+ * Nothing here throws to the JVM: an error leaves the class as it was and is counted.
+ *
+ * <p>Locking rule: this runs on the application thread that loads the class, possibly holding that
+ * loader's lock. It takes only its own monitor (per library, never while waiting for another thread),
+ * reads resources and defines helper classes; it never waits for an agent thread, and no agent thread
+ * ever waits for it. So it cannot deadlock with the application's class loading.
+ */
+public final class HookTransformer implements ClassFileTransformer {
+
+    /** What one loaded type gets from one library. */
+    private record Target(LibrarySupport library, List<Hook> hooks) {
+    }
+
+    private final Map<String, List<Target>> targetsByType = new HashMap<>();
+
+    public HookTransformer(List<LibraryInstrumentation> libraries, Supplier<ClassDefiner> definer) {
+        for (LibraryInstrumentation library : libraries) {
+            LibrarySupport support = new LibrarySupport(library, definer);
+            Map<String, List<Hook>> byType = new HashMap<>();
+            for (Hook hook : library.hooks()) {
+                byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
+            }
+            byType.forEach((type, hooks) -> targetsByType.computeIfAbsent(type, t -> new ArrayList<>())
+                    .add(new Target(support, List.copyOf(hooks))));
+        }
+    }
+
+    /** Internal names of every hooked type: classes already loaded with these names are retransformed on late attach. */
+    public Set<String> targetTypes() {
+        return targetsByType.keySet();
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (className == null) {
+            return null;
+        }
+        List<Target> targets = targetsByType.get(className);
+        if (targets == null) {
+            return null;
+        }
+        try {
+            byte[] bytes = classfileBuffer;
+            boolean changed = false;
+            for (Target target : targets) {
+                if (!target.library().readyIn(loader)) {
+                    continue;
+                }
+                HookWeaver.Result woven = HookWeaver.weave(bytes, target.hooks());
+                if (woven.bytes() != null) {
+                    bytes = woven.bytes();
+                    changed = true;
+                    AgentLog.log().debug("instrumented {} in {}", className, loader);
+                }
+            }
+            return changed ? bytes : null;
+        } catch (Throwable error) {
+            AgentErrors.record("transformation of " + className.replace('/', '.'), error);
+            return null;
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    }
+
+    /** One library's per-loader decision: checked and prepared once, remembered weakly. */
+    private static final class LibrarySupport {
+        private final LibraryInstrumentation library;
+        private final HelperInjector helpers;
+        private final Supplier<ClassDefiner> definer;
+        private final Map<ClassLoader, Boolean> ready = new WeakHashMap<>();
+        private Boolean readyInBootLoader;
+
+        LibrarySupport(LibraryInstrumentation library, Supplier<ClassDefiner> definer) {
+            this.library = library;
+            this.helpers = new HelperInjector(library.helperClassNames());
+            this.definer = definer;
+        }
+
+        synchronized boolean readyIn(ClassLoader loader) {
+            Boolean known = loader == null ? readyInBootLoader : ready.get(loader);
+            if (known == null) {
+                known = prepare(loader);
+                if (loader == null) {
+                    readyInBootLoader = known;
+                } else {
+                    ready.put(loader, known);
+                }
+            }
+            return known;
+        }
+
+        private boolean prepare(ClassLoader loader) {
+            String name = library.libraryName();
+            String where = loader == null ? "the bootstrap class loader" : loader.toString();
+            try {
+                String unsupported = library.unsupportedReason(loader);
+                if (unsupported == null) {
+                    String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytes(), library.packages());
+                    if (missing != null) {
+                        unsupported = "version " + library.versionIn(loader) + " lacks " + missing;
+                    }
+                }
+                if (unsupported == null && !library.helperClassNames().isEmpty()) {
+                    unsupported = agentUnreachableFrom(loader);
+                }
+                if (unsupported != null) {
+                    AgentLog.log().warn("{} in {} is left alone (no pooling): {}", name, where, unsupported);
+                    return false;
+                }
+                if (!library.helperClassNames().isEmpty()) {
+                    ClassDefiner classDefiner = definer.get();
+                    if (classDefiner == null) {
+                        AgentLog.log().warn("{} in {} is left alone (no pooling): this JVM does not let the agent"
+                                + " define its helper classes", name, where);
+                        return false;
+                    }
+                    helpers.injectInto(loader, classDefiner);
+                }
+                AgentLog.log().info("Pooling {} {} in {}", name, library.versionIn(loader), where);
+                return true;
+            } catch (Throwable error) {
+                AgentErrors.record("preparing " + name + " in " + where, error);
+                return false;
+            }
+        }
+
+        /**
+         * Helpers call the agent's library-independent classes (pools registry, settings, errors): a loader
+         * that does not delegate to the agent's loader (an OSGi bundle, say) would fail to link them.
+         */
+        private static String agentUnreachableFrom(ClassLoader loader) {
+            if (loader == null) {
+                return "helper classes cannot be defined in the bootstrap class loader";
+            }
+            try {
+                if (Class.forName(AgentErrors.class.getName(), false, loader) == AgentErrors.class) {
+                    return null;
+                }
+            } catch (ClassNotFoundException | LinkageError notVisible) {
+                // reported below
+            }
+            return "this class loader does not delegate to the one that loaded the agent, so the agent's"
+                    + " helper classes could not link there";
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.httppool.agent.instrumentation;
+
+import io.httppool.agent.instrumentation.weaving.Hook;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Before a library is woven in a class loader: does the copy of the library there have everything the
+ * hooks and helpers use? Every hooked method (exact name and descriptor, with code), and every class,
+ * method and field of the library that the helper classes name in their constant pools, looked up in
+ * the class files the loader would load (superclasses and interfaces included). Nothing is loaded or
+ * initialised: only resources are read, so this is safe inside a class-file transformer.
+ *
+ * <p>This is what OpenTelemetry's "muzzle" does at build time, done here at first use: a version of the
+ * library whose members changed shape is named in one log line and left alone, instead of failing later
+ * on an application thread.
+ */
+final class ReferenceCheck {
+
+    /** A member of the library that a helper or hook relies on. */
+    record Reference(String owner, String name, String descriptor, boolean field) {
+        String describe() {
+            String type = owner.replace('/', '.');
+            if (name == null) {
+                return "class " + type;
+            }
+            return (field ? "field " : "method ") + type + "." + name + (field ? "" : descriptor);
+        }
+    }
+
+    /** The members a class file declares, and its supertypes. */
+    private record Members(Set<String> methods, Set<String> concreteMethods, Set<String> fields, List<String> supertypes) {
+    }
+
+    private final ClassLoader loader;
+    private final Map<String, Members> parsed = new HashMap<>();
+
+    private ReferenceCheck(ClassLoader loader) {
+        this.loader = loader;
+    }
+
+    /**
+     * Null when everything is there; otherwise what is missing, for the log (the first few items).
+     *
+     * @param packages internal-name prefixes of the library ({@code org/apache/hc/}): only references into
+     *                 these are checked (JDK and agent classes are there by construction)
+     */
+    static String missing(ClassLoader loader, List<Hook> hooks, Map<String, byte[]> helpers, List<String> packages) {
+        ReferenceCheck check = new ReferenceCheck(loader);
+        Set<String> missing = new LinkedHashSet<>();
+        for (Hook hook : hooks) {
+            if (hook.isOptional()) {
+                continue;
+            }
+            Members members = check.members(hook.type());
+            if (members == null) {
+                missing.add("class " + hook.type().replace('/', '.'));
+            } else if (!members.concreteMethods().contains(hook.method() + hook.descriptor())) {
+                missing.add("method " + hook.describe());
+            }
+        }
+        for (Reference reference : referencesOf(helpers.values(), packages)) {
+            if (!check.resolves(reference)) {
+                missing.add(reference.describe());
+            }
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        List<String> shown = new ArrayList<>(missing);
+        String list = String.join(", ", shown.subList(0, Math.min(3, shown.size())));
+        return shown.size() > 3 ? list + " and " + (shown.size() - 3) + " more" : list;
+    }
+
+    /** Every class, method and field reference into {@code packages} in the helpers' constant pools. */
+    static Set<Reference> referencesOf(Iterable<byte[]> classFiles, List<String> packages) {
+        Set<Reference> references = new LinkedHashSet<>();
+        for (byte[] classFile : classFiles) {
+            ClassReader reader = new ClassReader(classFile);
+            char[] buffer = new char[reader.getMaxStringLength()];
+            for (int item = 1; item < reader.getItemCount(); item++) {
+                int offset = reader.getItem(item);
+                if (offset == 0) {
+                    continue; // second slot of a long or double
+                }
+                int tag = reader.readByte(offset - 1);
+                if (tag == 7) { // CONSTANT_Class
+                    String type = reader.readUTF8(offset, buffer);
+                    String element = elementType(type);
+                    if (element != null && inPackages(element, packages)) {
+                        references.add(new Reference(element, null, null, false));
+                    }
+                } else if (tag == 9 || tag == 10 || tag == 11) { // Fieldref, Methodref, InterfaceMethodref
+                    String owner = reader.readClass(offset, buffer);
+                    if (!inPackages(owner, packages)) {
+                        continue;
+                    }
+                    int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+                    references.add(new Reference(owner, reader.readUTF8(nameAndType, buffer),
+                            reader.readUTF8(nameAndType + 2, buffer), tag == 9));
+                }
+            }
+        }
+        return references;
+    }
+
+    private boolean resolves(Reference reference) {
+        Members members = members(reference.owner());
+        if (members == null) {
+            return false;
+        }
+        if (reference.name() == null) {
+            return true;
+        }
+        String signature = reference.field() ? reference.name() + ":" + reference.descriptor() : reference.name() + reference.descriptor();
+        return inHierarchy(reference.owner(), reference.field() ? m -> m.fields().contains(signature) : m -> m.methods().contains(signature), 0);
+    }
+
+    /** Whether {@code type} or one of its supertypes declares what {@code declares} looks for. */
+    private boolean inHierarchy(String type, java.util.function.Predicate<Members> declares, int depth) {
+        Members members = members(type);
+        if (members == null || depth > 32) {
+            return false;
+        }
+        if (declares.test(members)) {
+            return true;
+        }
+        for (String supertype : members.supertypes()) {
+            if (inHierarchy(supertype, declares, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Members members(String type) {
+        if (parsed.containsKey(type)) {
+            return parsed.get(type);
+        }
+        Members members = read(type);
+        parsed.put(type, members);
+        return members;
+    }
+
+    private Members read(String type) {
+        byte[] bytes;
+        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(type + ".class")
+                : loader.getResourceAsStream(type + ".class")) {
+            if (in == null) {
+                return null;
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        Set<String> methods = new java.util.HashSet<>();
+        Set<String> concrete = new java.util.HashSet<>();
+        Set<String> fields = new java.util.HashSet<>();
+        List<String> supertypes = new ArrayList<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+                if (superName != null) {
+                    supertypes.add(superName);
+                }
+                if (interfaces != null) {
+                    supertypes.addAll(List.of(interfaces));
+                }
+            }
+
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+                fields.add(name + ":" + descriptor);
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                methods.add(name + descriptor);
+                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                    concrete.add(name + descriptor);
+                }
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return new Members(methods, concrete, fields, supertypes);
+    }
+
+    private static boolean inPackages(String internalName, List<String> packages) {
+        for (String prefix : packages) {
+            if (internalName.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The class an array or class constant names, or null for arrays of primitives. */
+    private static String elementType(String constant) {
+        if (!constant.startsWith("[")) {
+            return constant;
+        }
+        String element = constant.substring(constant.lastIndexOf('[') + 1);
+        return element.startsWith("L") && element.endsWith(";") ? element.substring(1, element.length() - 1) : null;
+    }
+}

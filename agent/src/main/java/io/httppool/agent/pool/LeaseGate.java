@@ -1,0 +1,199 @@
+package io.httppool.agent.pool;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The agent's limit on leased connections of one pool (HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_ROUTE)
+ * and what happens at it (HTTP_POOL_ON_EXHAUSTED). The library's own pool behind it has no limit of its
+ * own, so this class alone decides whether a request gets a connection now, waits, fails, or overflows.
+ *
+ * <ul>
+ *   <li>{@link OnExhausted#OVERFLOW} (default): a request that finds every place taken waits at most
+ *       {@value #OVERFLOW_AFTER_MILLIS} ms for one to free up, then goes ahead anyway on an extra connection
+ *       outside the count, as it would without the agent. Under steady load places free up every few
+ *       milliseconds, so requests queue briefly and the pool keeps its size (no extra handshakes); when
+ *       every connection is held by slow requests, nobody waits longer than that and nothing fails.</li>
+ *   <li>{@link OnExhausted#WAIT}: the strict limit; wait up to the pool timeout, then fail.</li>
+ * </ul>
+ * Whether a released connection is kept is decided by {@link #keepOnRelease}: beyond the limit, only when
+ * someone waits for it. So the limit bounds what is kept, not what is served.
+ */
+public final class LeaseGate {
+
+    /** How long a request waits for a place before overflowing (OVERFLOW mode). */
+    public static final long OVERFLOW_AFTER_MILLIS = 50;
+
+    public enum OnExhausted {
+        OVERFLOW, WAIT
+    }
+
+    /** A place taken; handed back with {@link #release}. */
+    public static final class Permit {
+        final Object route;
+        final boolean overflow;
+
+        Permit(Object route, boolean overflow) {
+            this.route = route;
+            this.overflow = overflow;
+        }
+
+        /** Whether this lease went beyond the limit. */
+        public boolean overflow() {
+            return overflow;
+        }
+    }
+
+    private final int maxTotal;
+    private final int maxPerRoute;
+    private final OnExhausted mode;
+    private final Clock clock;
+    private final boolean perRouteLimited;
+    private final AtomicInteger leased = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final LongAdder overflows = new LongAdder();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition placeFreed = lock.newCondition();
+    /** Leases per route; only kept (under the lock) when the per-route limit is below the total. */
+    private final Map<Object, Integer> byRoute = new HashMap<>();
+
+    public LeaseGate(int maxTotal, int maxPerRoute, OnExhausted mode, Clock clock) {
+        this.maxTotal = maxTotal;
+        this.maxPerRoute = Math.min(maxPerRoute, maxTotal);
+        this.perRouteLimited = maxPerRoute < maxTotal;
+        this.mode = mode;
+        this.clock = clock;
+    }
+
+    /**
+     * Takes a place for a lease on {@code route}.
+     *
+     * @param timeoutNanos how long WAIT mode waits; 0 or less: no limit
+     * @throws TimeoutException in WAIT mode when no place freed up in time
+     */
+    public Permit acquire(Object route, long timeoutNanos) throws InterruptedException, TimeoutException {
+        if (!perRouteLimited && waiting.get() == 0) {
+            // Fast path, no lock: nobody queues, so nobody is overtaken.
+            for (int now = leased.get(); now < maxTotal; now = leased.get()) {
+                if (leased.compareAndSet(now, now + 1)) {
+                    peak.accumulateAndGet(now + 1, Math::max);
+                    return new Permit(route, false);
+                }
+            }
+        }
+        return acquireSlowly(route, timeoutNanos);
+    }
+
+    private Permit acquireSlowly(Object route, long timeoutNanos) throws InterruptedException, TimeoutException {
+        long start = clock.nanoTime();
+        long limit = mode == OnExhausted.OVERFLOW
+                ? TimeUnit.MILLISECONDS.toNanos(OVERFLOW_AFTER_MILLIS)
+                : (timeoutNanos > 0 ? timeoutNanos : Long.MAX_VALUE);
+        lock.lockInterruptibly();
+        waiting.incrementAndGet();
+        try {
+            while (!hasRoom(route)) {
+                long remaining = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit - (clock.nanoTime() - start);
+                if (remaining <= 0) {
+                    if (mode == OnExhausted.WAIT) {
+                        throw new TimeoutException("no place free within " + TimeUnit.NANOSECONDS.toMillis(limit) + " ms");
+                    }
+                    overflows.increment();
+                    take(route);
+                    return new Permit(route, true);
+                }
+                if (remaining == Long.MAX_VALUE) {
+                    placeFreed.await();
+                } else {
+                    placeFreed.awaitNanos(remaining);
+                }
+            }
+            take(route);
+            return new Permit(route, false);
+        } finally {
+            waiting.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    private boolean hasRoom(Object route) {
+        if (leased.get() >= maxTotal) {
+            return false;
+        }
+        return !perRouteLimited || byRoute.getOrDefault(route, 0) < maxPerRoute;
+    }
+
+    /** Under the lock. */
+    private void take(Object route) {
+        int now = leased.incrementAndGet();
+        peak.accumulateAndGet(now, Math::max);
+        if (perRouteLimited) {
+            byRoute.merge(route, 1, Integer::sum);
+        }
+    }
+
+    /** Hands a place back (exactly once per permit). */
+    public void release(Permit permit) {
+        if (perRouteLimited) {
+            lock.lock();
+            try {
+                leased.decrementAndGet();
+                byRoute.computeIfPresent(permit.route, (r, n) -> n > 1 ? n - 1 : null);
+                placeFreed.signalAll(); // a waiter for another route cannot use this place
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        leased.decrementAndGet();
+        if (waiting.get() > 0) {
+            lock.lock();
+            try {
+                placeFreed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Whether a connection being released should be kept for reuse, given how many connections the pool
+     * holds now, this one included: always within the limit; beyond it, only for a request waiting.
+     */
+    public boolean keepOnRelease(int openConnections) {
+        return openConnections <= maxTotal || waiting.get() > 0;
+    }
+
+    public int leased() {
+        return leased.get();
+    }
+
+    public int waiting() {
+        return waiting.get();
+    }
+
+    public int max() {
+        return maxTotal;
+    }
+
+    /** Leases that went beyond the limit since the gate was made. */
+    public long overflows() {
+        return overflows.sum();
+    }
+
+    /** The most leases held at once since the gate was made. */
+    public int peak() {
+        return peak.get();
+    }
+
+    public OnExhausted mode() {
+        return mode;
+    }
+}

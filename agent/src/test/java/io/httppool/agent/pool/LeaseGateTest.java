@@ -1,0 +1,96 @@
+package io.httppool.agent.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** The limit and what happens at it. Real time here: the waits are tens of milliseconds. */
+class LeaseGateTest {
+
+    @Test
+    void overflowAdmitsBeyondTheLimitAfterABriefWaitAndCountsIt() throws Exception {
+        LeaseGate gate = new LeaseGate(2, 2, LeaseGate.OnExhausted.OVERFLOW, Clock.SYSTEM);
+        LeaseGate.Permit a = gate.acquire("r", 0);
+        LeaseGate.Permit b = gate.acquire("r", 0);
+        assertFalse(a.overflow() || b.overflow());
+        long start = System.nanoTime();
+        LeaseGate.Permit c = gate.acquire("r", TimeUnit.SECONDS.toNanos(5));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(c.overflow());
+        assertTrue(waited >= LeaseGate.OVERFLOW_AFTER_MILLIS - 5 && waited < 1_000, "waited " + waited + " ms, not the pool timeout");
+        assertEquals(3, gate.leased());
+        assertEquals(1, gate.overflows());
+        assertEquals(3, gate.peak());
+        gate.release(c);
+        gate.release(b);
+        gate.release(a);
+        assertEquals(0, gate.leased());
+    }
+
+    @Test
+    void aPlaceFreedWhileWaitingIsTakenWithoutOverflow() throws Exception {
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, Clock.SYSTEM);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        gate.release(held);
+        LeaseGate.Permit got = waiter.get(5, TimeUnit.SECONDS);
+        assertFalse(got.overflow(), "the released place went to the waiter");
+        assertEquals(0, gate.overflows());
+    }
+
+    @Test
+    void waitFailsAfterTheTimeoutAndNeverExceedsTheLimit() throws Exception {
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        gate.acquire("r", 0);
+        long start = System.nanoTime();
+        assertThrows(TimeoutException.class, () -> gate.acquire("r", TimeUnit.MILLISECONDS.toNanos(200)));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 190, "waited " + waited + " ms");
+        assertEquals(1, gate.leased());
+        assertEquals(0, gate.waiting());
+    }
+
+    @Test
+    void thePerRouteLimitHoldsWhileOtherRoutesGoOn() throws Exception {
+        LeaseGate gate = new LeaseGate(10, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit a = gate.acquire("a", 0);
+        gate.acquire("b", 0);
+        assertThrows(TimeoutException.class, () -> gate.acquire("a", TimeUnit.MILLISECONDS.toNanos(50)));
+        gate.release(a);
+        gate.acquire("a", TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(2, gate.leased());
+    }
+
+    @Test
+    void aReleasedConnectionIsKeptWithinTheLimitOrForAWaiterOnly() throws Exception {
+        LeaseGate gate = new LeaseGate(2, 2, LeaseGate.OnExhausted.OVERFLOW, Clock.SYSTEM);
+        assertTrue(gate.keepOnRelease(2));
+        assertFalse(gate.keepOnRelease(3), "beyond the limit and nobody waits: closed");
+        gate.acquire("r", 0);
+        gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        assertTrue(gate.keepOnRelease(3), "beyond the limit, but a request waits for it");
+        waiter.get(5, TimeUnit.SECONDS);
+    }
+
+    /** A request on another thread, returned once it waits at the gate. */
+    private static CompletableFuture<LeaseGate.Permit> waiterOn(LeaseGate gate) {
+        CompletableFuture<LeaseGate.Permit> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire("r", 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (gate.waiting() == 0 && !waiter.isDone()) {
+            Thread.onSpinWait();
+        }
+        return waiter;
+    }
+}

@@ -1,0 +1,98 @@
+package io.httppool.agent.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Each lease ends once: released, closed with its client, or reclaimed as a leak; each gives its place back. */
+class LeaseLedgerTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final PoolCounters counters = new PoolCounters();
+    private final LeaseGate gate = new LeaseGate(10, 10, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+    private final List<Object> reclaimed = new ArrayList<>();
+    private final LeaseLedger ledger = new LeaseLedger("test/pool", counters, clock, gate, "off", (lease, reason) -> {
+        reclaimed.add(lease.key());
+        return true;
+    });
+
+    private LeaseLedger.Lease lease(Object handle, Object key, Object owner) throws Exception {
+        return ledger.leased(handle, key, owner, "route", null, gate.acquire("route", 0));
+    }
+
+    @Test
+    void aReleaseEndsTheLeaseOnceAndFreesItsPlace() throws Exception {
+        Object key = new Object();
+        lease(new Object(), key, null);
+        assertEquals(1, gate.leased());
+        assertNotNull(ledger.end(key));
+        assertNull(ledger.end(key), "ended once");
+        assertEquals(0, gate.leased());
+        assertEquals(0, ledger.active());
+    }
+
+    @Test
+    void closingAClientClosesOnlyItsOwnLeases() throws Exception {
+        Object client = new Object();
+        Object other = new Object();
+        Object k1 = new Object();
+        Object k2 = new Object();
+        Object k3 = new Object();
+        lease(new Object(), k1, client);
+        lease(new Object(), k2, other);
+        lease(new Object(), k3, client);
+        assertEquals(2, ledger.releaseOwnedBy(client));
+        assertEquals(List.of(k1, k3), reclaimed.stream().sorted((a, b) -> a == k1 ? -1 : 1).toList());
+        assertEquals(2, counters.releasedOnClose());
+        assertEquals(0, counters.leaks(), "a closed client is no leak");
+        assertEquals(1, gate.leased());
+        assertNull(ledger.end(k1), "the library's later release of a closed lease is a no-op");
+        assertNotNull(ledger.end(k2));
+    }
+
+    @Test
+    void aHandleCollectedUnreleasedIsReclaimedAndCountedAsALeak() throws Exception {
+        Object key = new Object();
+        lease(new Object(), key, null); // the handle is garbage at once
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (counters.leaks() == 0 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(1, counters.leaks());
+        assertEquals(List.of(key), reclaimed);
+        assertEquals(0, gate.leased(), "the leaked place is free again");
+        assertNull(ledger.end(key));
+    }
+
+    @Test
+    void aReleasedLeaseIsNeverReportedAsALeak() throws Exception {
+        Object key = new Object();
+        lease(new Object(), key, null);
+        ledger.end(key);
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(0, counters.leaks());
+        assertTrue(reclaimed.isEmpty());
+    }
+
+    @Test
+    void longLeasesAreReportedOnceAfterTheThreshold() throws Exception {
+        Object handle = new Object();
+        lease(handle, new Object(), null);
+        assertEquals(0, ledger.reportLongLeases(Duration.ofSeconds(1)));
+        clock.advanceMillis(1_001);
+        assertEquals(1, ledger.reportLongLeases(Duration.ofSeconds(1)));
+        assertEquals(0, ledger.reportLongLeases(Duration.ofSeconds(1)), "once");
+        assertNotNull(handle);
+    }
+}

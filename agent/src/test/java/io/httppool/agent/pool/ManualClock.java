@@ -1,0 +1,23 @@
+package io.httppool.agent.pool;
+
+/** A clock tests move by hand. */
+final class ManualClock implements Clock {
+
+    private long nanos = 1_000_000_000L;
+    private long wallMillis = 1_700_000_000_000L;
+
+    @Override
+    public long nanoTime() {
+        return nanos;
+    }
+
+    @Override
+    public long currentTimeMillis() {
+        return wallMillis;
+    }
+
+    void advanceMillis(long millis) {
+        nanos += millis * 1_000_000;
+        wallMillis += millis;
+    }
+}
