@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +16,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Issue 2, point 4 / test 8: a bad value gets one clear line on standard error naming the
@@ -25,22 +24,11 @@ import io.httppool.it.harness.Upstream;
  * unharmed: all its requests succeed, on a connection each, as without the agent.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class BadSettingsIT {
+class BadSettingsIT extends UpstreamTest {
 
     static final int REQUESTS = 20;
     static final int THREADS = 4;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     /** How the value is given: env (HTTP_X), sysprop (-Dhttp.x) or arg (-javaagent:jar=http.x=...). */
     @ParameterizedTest(name = "{1}={2} as {0}")

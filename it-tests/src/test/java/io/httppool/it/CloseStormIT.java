@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +15,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Issue 2, point 2 / test 5: the application's close() never closes or disturbs the shared pool,
@@ -27,24 +26,13 @@ import io.httppool.it.harness.Upstream;
  * HTTP_MAX_KEEPALIVE_CONNECTIONS=20 would rightly close connections beyond 20 idle ones.)
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CloseStormIT {
+class CloseStormIT extends UpstreamTest {
 
     static final int REQUESTS = 1000;
     static final int THREADS = 16;
     static final int STORM = 64;
     static final int ALLOWED = THREADS + 5;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     private RunResult storm(boolean agent, String habit, String base, int requests) {
         upstream.reset();

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +19,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Issue 2, points 2 and 5 / test 2: 2,000 requests on 16 threads per habit, HTTP and HTTPS. With the
@@ -29,23 +28,12 @@ import io.httppool.it.harness.Upstream;
  * counter counts.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ConnectionReuseIT {
+class ConnectionReuseIT extends UpstreamTest {
 
     static final int REQUESTS = 2000;
     static final int THREADS = 16;
     static final int ALLOWED = THREADS + 5;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     static List<Arguments> habitsAndSchemes() {
         List<Arguments> out = new ArrayList<>();

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +16,7 @@ import io.httppool.it.apps.InteractiveApp;
 import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 import org.junit.jupiter.api.Timeout;
 
@@ -28,22 +27,11 @@ import org.junit.jupiter.api.Timeout;
  * without. Control: one client doing both requests does send the cookie (so the check can see it).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class CookieIsolationIT {
+class CookieIsolationIT extends UpstreamTest {
 
     /** Habits with cookie management (MinimalHttpClient has none: it is only checked for no leak). */
     static final List<String> HABITS = List.of("default", "system", "builder", "custom", "pooling", "minimal");
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     @ParameterizedTest(name = "agent={0}")
     @ValueSource(booleans = {false, true})

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,31 +15,22 @@ import io.httppool.it.harness.CountingForwarder;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.StatusEndpoint;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
- * Issue 3, point 6: an exhausted pool fails a waiting request within HTTP_POOL_TIMEOUT with an error that
+ * Issue 3, point 6, with the strict limit (HTTP_POOL_ON_EXHAUSTED=wait; the default overflows, see
+ * OverflowIT): an exhausted pool fails a waiting request within HTTP_POOL_TIMEOUT with an error that
  * names the pool and its counts (no hang), and a slow upstream is cut off by HTTP_READ_TIMEOUT without
  * poisoning the pool with the connection whose answer comes late.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ExhaustionIT {
+class ExhaustionIT extends UpstreamTest {
 
     static final String POOL = "apache5/default";
     static final long POOL_TIMEOUT_MS = 1000;
     /** How much later than HTTP_POOL_TIMEOUT the failure may come on a busy 2-core machine. */
     static final long MARGIN_MS = 1500;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     /** What one exhaustion run saw. */
     private record Exhaustion(JvmRunner.Outcome third, long elapsedMs, long roundTripMs, JvmRunner.Outcome fourth,
@@ -65,6 +54,7 @@ class ExhaustionIT {
         upstream.reset();
         JvmRunner runner = JvmRunner.app(InteractiveApp.class).withAgent().name("exhaustion")
                 .env("HTTP_MAX_CONNECTIONS", "2")
+                .env("HTTP_POOL_ON_EXHAUSTED", "wait")
                 .env("HTTP_POOL_TIMEOUT", String.valueOf(POOL_TIMEOUT_MS / 1000.0))
                 .env("HTTP_POOL_STATUS_PORT", "0");
         if (healthInterval != null) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,6 +12,7 @@ import io.httppool.it.apps.LoadApp;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Checks the instruments, without the agent: the server-side connection counter sees one
@@ -22,19 +21,8 @@ import io.httppool.it.harness.Upstream;
  * this module means anything.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class HarnessSelfCheckIT {
+class HarnessSelfCheckIT extends UpstreamTest {
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     @Test
     void counterSeesOneConnectionPerRequestAndFewForASharedClient() {

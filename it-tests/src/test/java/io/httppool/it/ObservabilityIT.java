@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +20,7 @@ import io.httppool.it.harness.CountingForwarder;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.StatusEndpoint;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Issue 3, point 4 / test "the status endpoints and JMX values match what the server side counted":
@@ -30,22 +29,11 @@ import io.httppool.it.harness.Upstream;
  * and the idle connections that are open at the server; every other path or method gets 404.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ObservabilityIT {
+class ObservabilityIT extends UpstreamTest {
 
     static final String POOL = "apache5/default";
     static final int MAX = 8;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     @Test
     void statusEndpointsAndJmxMatchWhatTheServerCounted() {

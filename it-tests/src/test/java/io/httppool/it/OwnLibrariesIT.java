@@ -8,6 +8,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,22 +24,11 @@ import org.junit.jupiter.api.Timeout;
  * works unchanged under the agent, which bundles both relocated, and is still pooled.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class OwnLibrariesIT {
+class OwnLibrariesIT extends UpstreamTest {
 
     static final int REQUESTS = 400;
     static final int THREADS = 8;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     private static String ownLibraries() throws IOException {
         Path dir = Path.of(System.getProperty("it.app.own.libs", "target/app-own-libs"));

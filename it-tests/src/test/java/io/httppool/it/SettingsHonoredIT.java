@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,25 +15,15 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Issue 2, points 3 and 4 / test 9: the agent's settings are honoured (limits, pool timeout, read
  * timeout), and timeouts the application set itself win over the agent's defaults.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SettingsHonoredIT {
+class SettingsHonoredIT extends UpstreamTest {
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     private RunResult load(JvmRunner runner, String runsOrModes, String path, int requests, int threads, String... extra) {
         upstream.reset();
@@ -46,11 +34,15 @@ class SettingsHonoredIT {
         return runner.args(extra).run();
     }
 
-    /** 16 busy threads, a 20 ms upstream: at most the configured number of connections open at once. */
+    /**
+     * 16 busy threads, a 20 ms upstream, the strict limit (HTTP_POOL_ON_EXHAUSTED=wait): at most the
+     * configured number of connections open at once. (The default, overflow, bounds what is kept: OverflowIT.)
+     */
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"HTTP_MAX_CONNECTIONS, 4", "HTTP_MAX_CONNECTIONS_PER_ROUTE, 2"})
     void connectionLimitsBoundConcurrentConnections(String variable, int limit) {
-        RunResult r = load(JvmRunner.app(LoadApp.class).withAgent().name("limit-" + variable).env(variable, String.valueOf(limit)),
+        RunResult r = load(JvmRunner.app(LoadApp.class).withAgent().name("limit-" + variable).env(variable, String.valueOf(limit))
+                        .env("HTTP_POOL_ON_EXHAUSTED", "wait"),
                 "modes=default", "/delay/20", 160, 16);
         assertEquals(160, r.summary().successes(), r.describe());
         AgentLog.assertPoolingOn(r);
@@ -66,11 +58,11 @@ class SettingsHonoredIT {
         assertTrue(maxOpen > 4, "the concurrency measure must be able to see more than 4, saw " + maxOpen + "\n" + r.describe());
     }
 
-    /** One connection, held 1 s by the first request: the second waits 0.2 s for it and fails. */
+    /** One connection, held 1 s by the first request: the second waits 0.2 s for it and fails (strict limit). */
     @Test
     void poolTimeoutLimitsTheWaitForAConnection() {
         RunResult r = load(JvmRunner.app(LoadApp.class).withAgent().name("pool-timeout")
-                        .env("HTTP_MAX_CONNECTIONS", "1").env("HTTP_POOL_TIMEOUT", "0.2"),
+                        .env("HTTP_MAX_CONNECTIONS", "1").env("HTTP_POOL_TIMEOUT", "0.2").env("HTTP_POOL_ON_EXHAUSTED", "wait"),
                 "modes=default", "/delay/1000", 2, 2);
         RunResult.Summary s = r.summary();
         AgentLog.assertPoolingOn(r);

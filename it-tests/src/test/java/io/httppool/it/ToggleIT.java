@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +15,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
+import io.httppool.it.harness.UpstreamTest;
 
 /**
  * Issue 2, point 4 / test 7: {@code HTTP_POOL_ENABLED=false} says 'pooling OFF' and the app
@@ -24,22 +23,11 @@ import io.httppool.it.harness.Upstream;
  * forms override the environment (precedence: agent args, then system properties, then env).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ToggleIT {
+class ToggleIT extends UpstreamTest {
 
     static final int REQUESTS = 100;
     static final int THREADS = 4;
 
-    private static Upstream upstream;
-
-    @BeforeAll
-    static void start() {
-        upstream = Upstream.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     private RunResult run(JvmRunner runner, String path, int requests, int threads) {
         upstream.reset();
@@ -100,6 +88,7 @@ class ToggleIT {
     void precedenceHoldsForNumbersToo(String env, String sysprop, String agentArg, int limit) {
         JvmRunner runner = JvmRunner.app(LoadApp.class).name("toggle-max-connections")
                 .env("HTTP_MAX_CONNECTIONS", env)
+                .env("HTTP_POOL_ON_EXHAUSTED", "wait") // the strict limit: what is open at once shows the value in force
                 .sysprop("http.max.connections", sysprop);
         if (agentArg != null) {
             runner.withAgent("http.max.connections=" + agentArg);

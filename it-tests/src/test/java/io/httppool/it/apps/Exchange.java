@@ -60,6 +60,38 @@ public final class Exchange {
         }
     }
 
+    /**
+     * The habit of issue 14: the client is closed (try-with-resources), the response is not, and its body
+     * is never read: {@code try (client) { return client.execute(get).getCode(); }}.
+     */
+    @SuppressWarnings({"deprecation", "resource"})
+    public static Outcome closeClientNotResponse(Habits habits, String mode, String url) {
+        try (CloseableHttpClient client = habits.newClient(mode)) {
+            CloseableHttpResponse response = client.execute(new HttpGet(url));
+            return new Outcome(response.getCode(), "", null);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(0, null, e);
+        }
+    }
+
+    /** A response whose client was closed before its body is read: what reading it then does. */
+    @SuppressWarnings({"deprecation", "resource"})
+    public static Outcome readAfterClientClosed(Habits habits, String mode, String url) {
+        CloseableHttpResponse response;
+        try (CloseableHttpClient client = habits.newClient(mode)) {
+            response = client.execute(new HttpGet(url));
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(0, null, e);
+        }
+        try (response) {
+            HttpEntity entity = response.getEntity();
+            String text = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
+            return new Outcome(response.getCode(), text, null);
+        } catch (IOException | ParseException | RuntimeException e) {
+            return new Outcome(0, null, e);
+        }
+    }
+
     @SuppressWarnings("deprecation")
     public static Outcome withClient(CloseableHttpClient client, String method, String url, String body) {
         HttpUriRequestBase request = request(method, url, body);

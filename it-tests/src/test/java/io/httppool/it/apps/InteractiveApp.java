@@ -29,6 +29,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *                                  client and response dropped -> OK &lt;last status&gt; leaked=n  |  ERR (first failure)
  * HOLD &lt;name&gt; &lt;mode&gt; &lt;url&gt;          a GET whose response (and client) is kept open -> OK &lt;status&gt; held
  * RELEASE &lt;name&gt;                   closes that response and client
+ * AFTERCLOSE &lt;mode&gt; &lt;url&gt;           a GET whose client is closed before its response body is read, then read
+ *     -> OK &lt;status&gt; &lt;body&gt;  |  ERR &lt;class of what reading threw&gt; &lt;message&gt;
  * JMX &lt;object name&gt; &lt;attribute&gt;    an attribute read from this JVM's platform MBean server
  *     -> OK 0 &lt;url-encoded value&gt; (a map as k=v,k=v)  |  ERR &lt;class&gt; &lt;message&gt;
  * QUIT
@@ -108,6 +110,10 @@ public final class InteractiveApp {
                     case "RELEASE":
                         held.remove(p[1]).close();
                         result = "OK 0 released";
+                        break;
+                    case "AFTERCLOSE":
+                        Habits.check(p[1]);
+                        result = Exchange.readAfterClientClosed(habits, p[1], p[2]).line();
                         break;
                     case "JMX":
                         result = "OK 0 " + Exchange.enc(jmx(p[1], p[2]));

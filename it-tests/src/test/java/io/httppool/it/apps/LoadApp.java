@@ -32,6 +32,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * storm=64                 extra threads that create and close clients in a loop meanwhile
  * storm-request-every=N    every Nth storm client also makes a GET to paths[0] (default 0: none)
  * shared=true              harness self-check: one client for all requests (what pooling achieves)
+ * unclosed=true            each request closes its client but not its response, nor reads it (issue 14)
  * pause-ms=N burst=B       pacing: each thread sleeps N ms after every B requests (default 0 ms, B=1);
  *                          threads start together, so with a long pause the load comes in bursts with
  *                          every connection idle in between
@@ -41,7 +42,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *
  * RESULT fields: mode, base, requests, successes, failures, failureTypes (class:count,...),
  * statuses (code:count,...), digest (SHA-256 over "index status body" of every request, or the
- * exception class for failures), stormClients, stormFailures, elapsedMs.
+ * exception class for failures), stormClients, stormFailures, elapsedMs, slowestMs (the longest single
+ * request, measured in the app).
  */
 public final class LoadApp {
 
@@ -49,6 +51,7 @@ public final class LoadApp {
     private static int stormRequestEvery;
     private static long pauseMillis;
     private static int burst;
+    private static boolean unclosed;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = Exchange.options(args);
@@ -74,6 +77,7 @@ public final class LoadApp {
         int storm = Integer.parseInt(o.getOrDefault("storm", "0"));
         stormRequestEvery = Integer.parseInt(o.getOrDefault("storm-request-every", "0"));
         boolean shared = Boolean.parseBoolean(o.getOrDefault("shared", "false"));
+        unclosed = Boolean.parseBoolean(o.getOrDefault("unclosed", "false"));
         Habits habits = new Habits(o);
         dumpDir = o.get("dump");
         pauseMillis = Long.parseLong(o.getOrDefault("pause-ms", "0"));
@@ -93,6 +97,7 @@ public final class LoadApp {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger successes = new AtomicInteger();
         AtomicInteger printedFailures = new AtomicInteger();
+        AtomicLong slowestNanos = new AtomicLong();
         CloseableHttpClient sharedClient = shared ? habits.newClient(mode) : null;
 
         AtomicBoolean done = new AtomicBoolean();
@@ -142,9 +147,12 @@ public final class LoadApp {
                     }
                     String url = base + path;
                     String payload = "POST".equals(m) ? body + "-" + i : null;
+                    long requestStart = System.nanoTime();
                     Exchange.Outcome out = shared
                             ? Exchange.withClient(sharedClient, m, url, payload)
+                            : unclosed ? Exchange.closeClientNotResponse(habits, mode, url)
                             : Exchange.perRequest(habits, mode, m, url, payload);
+                    slowestNanos.accumulateAndGet(System.nanoTime() - requestStart, Math::max);
                     if (out.ok()) {
                         successes.incrementAndGet();
                         outcomes[i] = i + " " + out.status + " " + oneLine(out.body);
@@ -192,7 +200,8 @@ public final class LoadApp {
                 + " digest=" + digest(outcomes)
                 + " stormClients=" + stormClients.get()
                 + " stormFailures=" + stormFailures.get()
-                + " elapsedMs=" + elapsedMs);
+                + " elapsedMs=" + elapsedMs
+                + " slowestMs=" + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()));
     }
 
     private static void pause(long millis) {
