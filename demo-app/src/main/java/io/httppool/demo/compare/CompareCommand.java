@@ -2,6 +2,7 @@ package io.httppool.demo.compare;
 
 import io.httppool.demo.common.Args;
 import io.httppool.demo.common.DemoJar;
+import io.httppool.demo.proxy.UpstreamClient;
 import io.httppool.demo.report.HtmlReportWriter;
 import io.httppool.demo.report.JsonReportWriter;
 import io.httppool.demo.report.ReportContext;
@@ -21,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code compare [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results] [--agent-jar PATH]
+ * {@code compare [--client apache5|jdk|okhttp|apache4|apache5-async] [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results] [--agent-jar PATH]
  * [--schemes http,https] [--runs before,after,reference,toggled-off] [--repeat 1]}: every run, then
  * the table and the two report files.
  */
@@ -34,6 +35,7 @@ public final class CompareCommand {
 
     public static void run(Args args) throws Exception {
         CompareSettings settings = new CompareSettings(
+                client(args.string("client", UpstreamClient.APACHE5.cliName())),
                 // 8 runs x (2 + 6 s + JVM starts) stays under two minutes on a busy 2-core machine.
                 args.integer("seconds", 6, 1, 3600),
                 args.integer("warmup", 2, 0, 600),
@@ -50,8 +52,8 @@ public final class CompareCommand {
         int total = settings.schemes().size() * settings.variants().size() * settings.repeat();
         Progress progress = Progress.forConsole(total);
         progress.message(String.format(Locale.ROOT,
-                "compare: %d runs x (%d s warm-up + %d s measured), %d concurrent clients, agent %s; about %d s in all",
-                total, settings.warmup(), settings.seconds(), settings.concurrency(),
+                "compare: client %s, %d runs x (%d s warm-up + %d s measured), %d concurrent clients, agent %s; about %d s in all",
+                settings.client().cliName(), total, settings.warmup(), settings.seconds(), settings.concurrency(),
                 agentJar == null ? "not needed" : agentJar, total * (settings.warmup() + settings.seconds() + 2) + BACKEND_WARMUP_SECONDS + 5));
 
         List<RunResult> results = new ArrayList<>();
@@ -73,7 +75,10 @@ public final class CompareCommand {
         }
 
         List<TargetCheck.Target> targets = TargetCheck.evaluate(results, settings.concurrency());
-        ReportContext context = new ReportContext(Instant.now(), settings.concurrency(), settings.seconds(), settings.warmup(),
+        UpstreamClient client = settings.client();
+        ReportContext context = new ReportContext(Instant.now(),
+                new ReportContext.Client(client.cliName(), client.library(), client.naiveHabit(), client.sharedFix()),
+                settings.concurrency(), settings.seconds(), settings.warmup(),
                 settings.repeat(),
                 agentJar == null ? "" : agentJar.toString(), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
@@ -84,7 +89,7 @@ public final class CompareCommand {
         Files.writeString(html, HtmlReportWriter.write(context, results, targets), StandardCharsets.UTF_8);
 
         System.out.println();
-        System.out.print(TextTable.render(results, targets));
+        System.out.print(TextTable.render(context.client(), results, targets));
         System.out.println();
         System.out.println("report: " + json);
         System.out.println("        " + html);
@@ -96,6 +101,14 @@ public final class CompareCommand {
         List<RunResult> sorted = new ArrayList<>(runs);
         sorted.sort(Comparator.comparingDouble(RunResult::requestsPerSecond));
         return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    static UpstreamClient client(String value) {
+        try {
+            return UpstreamClient.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
     }
 
     private static List<String> schemes(String value) {

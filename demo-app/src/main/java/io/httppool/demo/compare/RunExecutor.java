@@ -63,7 +63,8 @@ final class RunExecutor {
 
         progress.starting(index, scheme, variant.label, "starting the proxy" + (variant.agent ? " with the agent" : ""));
         try (ChildJvm proxy = ChildJvm.start("proxy", proxyJvmOptions(scheme, variant),
-                List.of("--upstream", backend.baseUrl(scheme), "--mode", variant.mode.cliName(),
+                List.of("--upstream", backend.baseUrl(scheme), "--client", settings.client().cliName(),
+                        "--mode", variant.mode.cliName(),
                         "--threads", String.valueOf(settings.proxyThreads())),
                 proxyEnvironment(variant), logs.resolve(id + "-proxy.log"))) {
             Map<String, String> ready = proxy.awaitReady(Duration.ofSeconds(60));
@@ -141,13 +142,13 @@ final class RunExecutor {
         return env;
     }
 
-    private static RunResult toResult(String scheme, Variant variant, LoadResult load, Map<String, Long> upstream) {
+    private RunResult toResult(String scheme, Variant variant, LoadResult load, Map<String, Long> upstream) {
         Map<String, Long> proxy = load.proxyDelta();
         long forwarded = proxy.getOrDefault("forwarded", 0L);
         double allocPerRequest = forwarded == 0 ? Double.NaN : proxy.getOrDefault("allocated_bytes", 0L) / (double) forwarded;
         double cpuPerRequest = forwarded == 0 ? Double.NaN : proxy.getOrDefault("cpu_nanos", 0L) / 1e6 / forwarded;
         long connections = upstream.getOrDefault(scheme.equals("https") ? "https_connections" : "http_connections", 0L);
-        return new RunResult(variant.label, scheme, variant.agent, variant.proxyClient(),
+        return new RunResult(variant.label, settings.client().cliName(), scheme, variant.agent, variant.proxyClient(),
                 load.requests(), load.requestsPerSecond(), load.p50Millis(), load.p99Millis(),
                 load.errors(), connections, upstream.getOrDefault("tls_handshakes", 0L),
                 allocPerRequest, cpuPerRequest);

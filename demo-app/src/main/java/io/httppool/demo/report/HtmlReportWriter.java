@@ -49,7 +49,8 @@ public final class HtmlReportWriter {
         html.append("<h1>http-pool-agent: the naive session proxy, before and after</h1>\n");
         html.append("<p class=\"meta\">")
                 .append(Html.escape(String.format(Locale.ROOT,
-                        "%s · %d concurrent clients · %d s measured after %d s warm-up per run%s · Java %s · %d CPUs · %s",
+                        "client %s (%s) · %s · %d concurrent clients · %d s measured after %d s warm-up per run%s · Java %s · %d CPUs · %s",
+                        context.client().name(), context.client().library(),
                         context.generatedAt(), context.concurrency(), context.seconds(), context.warmupSeconds(),
                         context.repeat() > 1 ? " · median-throughput run of " + context.repeat() : "",
                         context.javaVersion(), context.cpus(), context.os())))
@@ -154,10 +155,12 @@ public final class HtmlReportWriter {
 
     private static void appendGlossary(StringBuilder html, ReportContext context) {
         html.append("<h2>What the runs are</h2>\n<dl>\n")
-                .append("<dt>before</dt><dd>The naive proxy: a new <code>HttpClients.createDefault()</code> for every proxied request, no agent.</dd>\n")
+                .append("<dt>before</dt><dd>The naive proxy (").append(Html.escape(context.client().library())).append("): ")
+                .append(Html.escape(context.client().naiveHabit())).append(", no agent.</dd>\n")
                 .append("<dt>after</dt><dd>The same naive proxy code, started with <code>-javaagent:")
                 .append(Html.escape(context.agentJar())).append("</code>.</dd>\n")
-                .append("<dt>reference</dt><dd>The proxy fixed by hand: one shared client on a pooling connection manager (100 total, 100 per route), no agent.</dd>\n")
+                .append("<dt>reference</dt><dd>The proxy fixed by hand: ").append(Html.escape(context.client().sharedFix()))
+                .append(", no agent.</dd>\n")
                 .append("<dt>toggled-off</dt><dd>The naive proxy with the agent attached but <code>HTTP_POOL_ENABLED=false</code>: should match before.</dd>\n")
                 .append("</dl>\n<p class=\"meta\">Each proxy, the backend and the load driver run in JVMs of their own on the same machine; ")
                 .append("the load driver talks plain HTTP to the proxy, the scheme is that of the proxy's calls to the backend. ")

@@ -18,6 +18,7 @@ public final class JsonReportWriter {
         StringBuilder json = new StringBuilder(4096);
         json.append("{\n");
         json.append("  \"generated_at\": ").append(quote(context.generatedAt().toString())).append(",\n");
+        json.append("  \"client\": ").append(quote(context.client().name())).append(",\n");
         json.append("  \"settings\": {")
                 .append("\"concurrency\": ").append(context.concurrency())
                 .append(", \"seconds\": ").append(context.seconds())
@@ -45,6 +46,7 @@ public final class JsonReportWriter {
                     .append(", \"requests\": ").append(r.requests())
                     .append(", \"agent_attached\": ").append(r.agentAttached())
                     .append(", \"proxy_client\": ").append(quote(r.proxyClient()))
+                    .append(", \"client\": ").append(quote(r.client()))
                     .append('}');
         }
         json.append(runs.isEmpty() ? "],\n" : "\n  ],\n");

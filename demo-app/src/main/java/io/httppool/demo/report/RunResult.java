@@ -4,6 +4,7 @@ package io.httppool.demo.report;
  * One measured run: one proxy variant against one backend scheme.
  *
  * @param name                     before, after, reference or toggled-off
+ * @param client                   the proxy's HTTP client library ({@code compare --client}), e.g. apache5
  * @param scheme                   http or https (proxy to backend; the load driver always talks HTTP to the proxy)
  * @param requests                 successful requests in the measured window
  * @param upstreamConnections      TCP connections the backend accepted during the whole run (warm-up included)
@@ -11,7 +12,7 @@ package io.httppool.demo.report;
  * @param allocatedBytesPerRequest heap bytes allocated in the proxy JVM per forwarded request
  * @param cpuMillisPerRequest      proxy process CPU time per forwarded request
  */
-public record RunResult(String name, String scheme, boolean agentAttached, String proxyClient,
+public record RunResult(String name, String client, String scheme, boolean agentAttached, String proxyClient,
                         long requests, double requestsPerSecond, double p50Millis, double p99Millis,
                         long errors, long upstreamConnections, long tlsHandshakes,
                         double allocatedBytesPerRequest, double cpuMillisPerRequest) {

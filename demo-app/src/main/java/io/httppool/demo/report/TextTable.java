@@ -14,7 +14,7 @@ public final class TextTable {
     private TextTable() {
     }
 
-    public static String render(List<RunResult> runs, List<TargetCheck.Target> targets) {
+    public static String render(ReportContext.Client client, List<RunResult> runs, List<TargetCheck.Target> targets) {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADERS);
         String previousScheme = null;
@@ -31,6 +31,9 @@ public final class TextTable {
             });
         }
         StringBuilder out = new StringBuilder();
+        out.append("client: ").append(client.name()).append(" (").append(client.library()).append(")\n")
+                .append("  before, after, toggled-off: ").append(client.naiveHabit()).append('\n')
+                .append("  reference:                  ").append(client.sharedFix()).append("\n\n");
         appendAligned(out, rows, true);
         if (!targets.isEmpty()) {
             out.append('\n').append("Targets (issue 4):\n");

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /** report.json is an interface (issue 4 fixes its shape); report.html must stand alone. */
 class ReportWritersTest {
 
-    private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"),
+    private static final ReportContext.Client OKHTTP = new ReportContext.Client("okhttp", "OkHttp 4",
+            "new OkHttpClient() per request", "one shared OkHttpClient");
+    private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"), OKHTTP,
             16, 8, 2, 1, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
 
     private static final List<RunResult> RUNS = List.of(
@@ -62,6 +64,10 @@ class ReportWritersTest {
         assertEquals(1, httpsBefore.get("errors").asLong());
         assertEquals(5.1, httpsBefore.get("cpu_ms_per_request").asDouble(), 1e-9);
 
+        assertEquals("okhttp", root.get("client").asText());
+        for (JsonNode run : runs) {
+            assertEquals("okhttp", run.get("client").asText(), "every run says which client ran: " + run);
+        }
         assertEquals(16, root.get("settings").get("concurrency").asInt());
         assertEquals(6, root.get("targets").size());
         JsonNode first = root.get("targets").get(0);
@@ -81,7 +87,7 @@ class ReportWritersTest {
 
     @Test
     void jsonEscapesStrings() throws Exception {
-        ReportContext odd = new ReportContext(Instant.EPOCH, 1, 1, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
+        ReportContext odd = new ReportContext(Instant.EPOCH, OKHTTP, 1, 1, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
         JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(odd, List.of(), List.of()));
         assertEquals("C:\\agents\\\"quoted\"\n.jar", root.get("settings").get("agent_jar").asText());
     }
@@ -104,6 +110,8 @@ class ReportWritersTest {
         assertTrue(html.contains("toggled-off"));
         assertTrue(html.contains("9,000"), "https after throughput");
         assertTrue(html.contains("2,320"), "https before handshakes");
+        assertTrue(html.contains("client okhttp (OkHttp 4)"), "which client ran");
+        assertTrue(html.contains("new OkHttpClient() per request") && html.contains("one shared OkHttpClient"));
     }
 
     @Test
@@ -124,12 +132,14 @@ class ReportWritersTest {
 
     @Test
     void textTableHasOneRowPerRunAndTheTargets() {
-        String table = TextTable.render(RUNS, TargetCheck.evaluate(RUNS, 16));
+        String table = TextTable.render(OKHTTP, RUNS, TargetCheck.evaluate(RUNS, 16));
         String[] lines = table.split("\n");
-        assertTrue(lines[0].startsWith("scheme"));
         assertEquals(8, table.lines().filter(l -> l.startsWith("http ") || l.startsWith("https ")).count());
         assertTrue(table.contains("Targets"));
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("scheme")), "the column header row");
         assertTrue(table.contains("31.03x"));
+        assertTrue(lines[0].startsWith("client: okhttp (OkHttp 4)"), lines[0]);
+        assertTrue(table.contains("new OkHttpClient() per request"));
     }
 
     @Test
@@ -151,7 +161,7 @@ class ReportWritersTest {
 
     private static RunResult run(String name, String scheme, boolean agent, double rps, double p50, double p99,
                                  long errors, long connections, long handshakes, double alloc, double cpu) {
-        return new RunResult(name, scheme, agent, agent ? "client-per-request" : "x", (long) (rps * 8), rps, p50, p99,
+        return new RunResult(name, "okhttp", scheme, agent, agent ? "client-per-request" : "x", (long) (rps * 8), rps, p50, p99,
                 errors, connections, handshakes, alloc, cpu);
     }
 }
