@@ -15,11 +15,13 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar demo-app/target/demo-app.jar <command> [options]
 
-              compare  [--client apache5|jdk|okhttp|apache4|apache5-async] [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results]
-                       [--agent-jar PATH] [--schemes http,https] [--runs before,after,reference,toggled-off]
+              compare  [--client apache5|jdk|okhttp|apache4|apache5-async] [--seconds 6] [--warmup 8]
+                       [--concurrency 16] [--out demo-results] [--agent-jar PATH] [--schemes http,https]
+                       [--runs before,after,reference,toggled-off]
                        [--repeat 1]  (with N > 1 each run N times, the median-throughput run reported)
-                       Runs every variant of the proxy against the backend, each in its own JVM,
-                       prints a table and writes OUT/report.json and OUT/report.html. --client picks
+                       Runs every variant of the proxy against the backend, each proxy in a fresh JVM:
+                       start-up, one first request, warm-up, then the measured (steady-state) window.
+                       Prints a table and writes OUT/report.json and OUT/report.html. --client picks
                        the library the proxy forwards with (per request naive, shared in reference).
 
               backend  [--http-port 0] [--https-port 0] [--admin-port 0] [--tls-dir DIR]

@@ -106,6 +106,13 @@ public final class HtmlReportWriter {
                 runs, schemes, names, series, RunResult::allocatedBytesPerRequest, Numbers::kilobytes, false);
         chart(html, "CPU per request (ms)", "Lower is better. Proxy process CPU time per forwarded request.",
                 runs, schemes, names, series, RunResult::cpuMillisPerRequest, Numbers::cpuMillis, false);
+        chart(html, "Live threads in the proxy (end of the window)",
+                "Lower is better. The proxy JVM's live threads under load; a client per request that starts threads of its own shows here.",
+                runs, schemes, names, series, r -> r.liveThreads() < 0 ? Double.NaN : r.liveThreads(),
+                v -> Numbers.count((long) v), false);
+        chart(html, "First request through the fresh proxy (ms)",
+                "Lower is better. One request sent alone before the load: class loading, the agent's set-up and transformation, the first connection.",
+                runs, schemes, names, series, RunResult::firstRequestMillis, Numbers::wholeMillis, false);
         html.append("</div>\n");
     }
 
@@ -148,6 +155,9 @@ public final class HtmlReportWriter {
                     .append("</td><td>").append(Numbers.count(r.tlsHandshakes()))
                     .append("</td><td>").append(Numbers.kilobytes(r.allocatedBytesPerRequest()))
                     .append("</td><td>").append(Numbers.cpuMillis(r.cpuMillisPerRequest()))
+                    .append("</td><td>").append(Numbers.threads(r.liveThreads()))
+                    .append("</td><td>").append(Numbers.wholeMillis(r.startupMillis()))
+                    .append("</td><td>").append(Numbers.wholeMillis(r.firstRequestMillis()))
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");
@@ -164,7 +174,13 @@ public final class HtmlReportWriter {
                 .append("<dt>toggled-off</dt><dd>The naive proxy with the agent attached but <code>HTTP_POOL_ENABLED=false</code>: should match before.</dd>\n")
                 .append("</dl>\n<p class=\"meta\">Each proxy, the backend and the load driver run in JVMs of their own on the same machine; ")
                 .append("the load driver talks plain HTTP to the proxy, the scheme is that of the proxy's calls to the backend. ")
-                .append("Connections and handshakes are counted by the backend; allocation and CPU inside the proxy JVM.</p>\n");
+                .append("Connections and handshakes are counted by the backend; allocation and CPU inside the proxy JVM.</p>\n")
+                .append("<p class=\"meta\">Each run starts a fresh proxy JVM (<em>startup ms</em>: from launching it to its ready line), ")
+                .append("sends one request through it alone (<em>1st req ms</em>: class loading, the agent's set-up, the first connection), ")
+                .append("then loads it for ").append(context.warmupSeconds()).append(" s of warm-up that is not recorded (JIT compilation) ")
+                .append("and measures the steady state for ").append(context.seconds()).append(" s: throughput, latency, allocation, CPU. ")
+                .append("<em>threads</em> is the proxy's live thread count at the end of that window. ")
+                .append("Upstream connections and handshakes count the whole run, first request and warm-up included.</p>\n");
     }
 
     private static List<String> distinct(List<RunResult> runs, java.util.function.Function<RunResult, String> key) {

@@ -47,6 +47,12 @@ public final class JsonReportWriter {
                     .append(", \"agent_attached\": ").append(r.agentAttached())
                     .append(", \"proxy_client\": ").append(quote(r.proxyClient()))
                     .append(", \"client\": ").append(quote(r.client()))
+                    .append(", \"live_threads\": ").append(r.liveThreads() < 0 ? "null" : Long.toString(r.liveThreads()))
+                    .append(", \"peak_threads\": ").append(r.peakThreads() < 0 ? "null" : Long.toString(r.peakThreads()))
+                    .append(", \"startup_ms\": ").append(number(r.startupMillis()))
+                    .append(", \"first_request_ms\": ").append(number(r.firstRequestMillis()))
+                    .append(", \"window_halves_requests_per_second\": [").append(number(r.firstHalfRps()))
+                    .append(", ").append(number(r.secondHalfRps())).append(']')
                     .append('}');
         }
         json.append(runs.isEmpty() ? "],\n" : "\n  ],\n");

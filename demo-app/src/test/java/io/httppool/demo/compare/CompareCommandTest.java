@@ -38,6 +38,7 @@ class CompareCommandTest {
     }
 
     private static RunResult run(double rps, double p99) {
-        return new RunResult("after", "apache5", "https", true, "client-per-request", 1, rps, 1, p99, 0, 16, 16, 1000, 1);
+        return new RunResult("after", "apache5", "https", true, "client-per-request", 1, rps, 1, p99, 0, 16, 16, 1000, 1,
+                40, 42, 300, 100, rps, rps);
     }
 }

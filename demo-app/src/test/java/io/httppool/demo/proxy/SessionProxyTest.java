@@ -163,6 +163,8 @@ class SessionProxyTest {
             assertEquals(0L, stats.get("errors"));
             assertTrue(stats.get("allocated_bytes") > 0, stats.toString());
             assertTrue(stats.get("cpu_nanos") > 0, stats.toString());
+            assertTrue(stats.get("threads") >= 3, "at least main, the server's dispatcher and a worker: " + stats);
+            assertTrue(stats.get("peak_threads") >= stats.get("threads"), stats.toString());
         }
     }
 
