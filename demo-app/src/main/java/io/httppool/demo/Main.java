@@ -32,8 +32,10 @@ public final class Main {
               load     --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 6] [--warmup 2]
                        [--stats-url URL] [--result FILE]
                        Closed-loop load against the proxy.
-              startup  [--runs 15] [--agent-jar PATH]
-                       The agent's start-up cost on a hello-world JVM (median difference).
+              startup  [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--out demo-results]
+                       The agent's start-up cost: a hello-world JVM and a JVM that makes one GET with
+                       the client's per-request habit, alternately without and with the agent;
+                       min/median/max, printed and written to OUT/startup.json.
 
             The agent jar defaults to ../../agent/target/http-pool-agent.jar relative to the demo jar.
             """;
