@@ -15,21 +15,27 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar demo-app/target/demo-app.jar <command> [options]
 
-              compare  [--seconds 6] [--warmup 2] [--concurrency 16] [--out demo-results]
-                       [--agent-jar PATH] [--schemes http,https] [--runs before,after,reference,toggled-off]
+              compare  [--client apache5|jdk|okhttp|apache4|apache5-async] [--seconds 6] [--warmup 8]
+                       [--concurrency 16] [--out demo-results] [--agent-jar PATH] [--schemes http,https]
+                       [--runs before,after,reference,toggled-off]
                        [--repeat 1]  (with N > 1 each run N times, the median-throughput run reported)
-                       Runs every variant of the proxy against the backend, each in its own JVM,
-                       prints a table and writes OUT/report.json and OUT/report.html.
+                       Runs every variant of the proxy against the backend, each proxy in a fresh JVM:
+                       start-up, one first request, warm-up, then the measured (steady-state) window.
+                       Prints a table and writes OUT/report.json and OUT/report.html. --client picks
+                       the library the proxy forwards with (per request naive, shared in reference).
 
               backend  [--http-port 0] [--https-port 0] [--admin-port 0] [--tls-dir DIR]
                        The upstream session backend (HTTP and HTTPS, self-signed certificate).
-              proxy    --upstream http(s)://127.0.0.1:PORT [--mode naive|pooled] [--port 0] [--threads 32]
-                       The session proxy; naive = a new HttpClient per request, pooled = the hand fix.
+              proxy    --upstream http(s)://127.0.0.1:PORT [--client apache5] [--mode naive|pooled] [--port 0]
+                       [--threads 32]
+                       The session proxy; naive = a new client per request, pooled = the hand fix.
               load     --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 6] [--warmup 2]
                        [--stats-url URL] [--result FILE]
                        Closed-loop load against the proxy.
-              startup  [--runs 15] [--agent-jar PATH]
-                       The agent's start-up cost on a hello-world JVM (median difference).
+              startup  [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--out demo-results]
+                       The agent's start-up cost: a hello-world JVM and a JVM that makes one GET with
+                       the client's per-request habit, alternately without and with the agent;
+                       min/median/max, printed and written to OUT/startup.json.
 
             The agent jar defaults to ../../agent/target/http-pool-agent.jar relative to the demo jar.
             """;

@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * agent, {@code clientPerRequest} builds a client on the agent's shared pool: its difference to
  * {@code sharedClient} without the agent is what the agent costs per request compared with fixing
  * the code by hand (building the per-request client object plus the agent's own bookkeeping).
- * One thread, so the figure is cost, not contention.
+ * {@link BenchmarkMain} runs it with 1 thread (cost) and 8 threads (cost plus contention on the one
+ * shared pool); the state is per benchmark, so the threads share the hand-shared client, as a
+ * service's request threads would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

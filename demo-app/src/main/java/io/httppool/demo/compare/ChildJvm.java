@@ -40,10 +40,13 @@ final class ChildJvm implements AutoCloseable {
     private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
     private final List<String> agentLines = Collections.synchronizedList(new ArrayList<>());
     private final Thread pump;
+    private final long launchedNanos;
+    private volatile long readyNanos;
 
-    private ChildJvm(String role, Process process, Path log) throws IOException {
+    private ChildJvm(String role, Process process, long launchedNanos, Path log) throws IOException {
         this.role = role;
         this.process = process;
+        this.launchedNanos = launchedNanos;
         this.log = log;
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
         pump = new Thread(() -> pump(out), "output-" + role);
@@ -67,8 +70,8 @@ final class ChildJvm implements AutoCloseable {
         STRIPPED_ENV.forEach(builder.environment()::remove);
         builder.environment().putAll(environment);
         Files.writeString(log, "");
-        ChildJvm child = new ChildJvm(role, builder.start(), log);
-        return child;
+        long launched = System.nanoTime();
+        return new ChildJvm(role, builder.start(), launched, log);
     }
 
     private void pump(PrintWriter out) {
@@ -78,6 +81,9 @@ final class ChildJvm implements AutoCloseable {
                 out.println(line);
                 Map<String, String> fields = ReadyLine.parse(line);
                 if (fields != null) {
+                    if (readyNanos == 0) {
+                        readyNanos = System.nanoTime();
+                    }
                     ready.complete(fields);
                 }
                 if (line.contains(AGENT_MARKER)) {
@@ -100,6 +106,15 @@ final class ChildJvm implements AutoCloseable {
             close();
             throw new IOException(role + " " + why + "; last lines of " + log + ":\n" + tail());
         }
+    }
+
+    /**
+     * Milliseconds from launching the JVM to reading its ready line: JVM start, any agent's premain,
+     * and the role's own start-up. NaN before the line arrived.
+     */
+    double startupMillis() {
+        long at = readyNanos;
+        return at == 0 ? Double.NaN : (at - launchedNanos) / 1e6;
     }
 
     boolean isAlive() {

@@ -1,10 +1,11 @@
 package io.httppool.demo.compare;
 
+import io.httppool.demo.proxy.UpstreamClient;
 import java.nio.file.Path;
 import java.util.List;
 
 /** The options of one {@code compare}. */
-record CompareSettings(int seconds, int warmup, int concurrency, Path out, String agentJarOverride,
+record CompareSettings(UpstreamClient client, int seconds, int warmup, int concurrency, Path out, String agentJarOverride,
                        List<String> schemes, List<Variant> variants, int repeat) {
 
     boolean needsAgent() {

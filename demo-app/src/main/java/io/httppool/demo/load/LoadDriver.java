@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Histogram;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
@@ -33,8 +35,14 @@ public final class LoadDriver {
      * @param target   the proxy's base URI; requests go to {@code /sessions/{id}/state}
      * @param sessions how many distinct session ids the requests spread over
      * @param statsUrl the proxy's {@code /admin/stats}, read at both ends of the window; may be null
+     * @param tls      for an https target: the context that trusts it; null for the JVM's default
      */
-    public record Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl) {
+    public record Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl,
+                           SSLContext tls) {
+
+        public Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl) {
+            this(target, concurrency, warmup, window, sessions, statsUrl, null);
+        }
     }
 
     private static final int WARMUP = 0;
@@ -46,16 +54,20 @@ public final class LoadDriver {
 
     private final Settings settings;
     private volatile int phase = WARMUP;
+    /** When the first half of the window ends; set before the phase turns to MEASURE. */
+    private volatile long windowMiddle;
 
     public LoadDriver(Settings settings) {
         this.settings = settings;
     }
 
     public LoadResult run() throws IOException, InterruptedException {
-        try (CloseableHttpClient client = sharedClient(settings.concurrency())) {
+        try (CloseableHttpClient client = sharedClient(settings.concurrency(), settings.tls())) {
             List<Worker> workers = new ArrayList<>();
+            long origin = System.nanoTime();
+            int seconds = (int) Math.ceil((settings.warmup().toMillis() + settings.window().toMillis()) / 1000.0) + 1;
             for (int i = 0; i < settings.concurrency(); i++) {
-                Worker worker = new Worker(client, i);
+                Worker worker = new Worker(client, i, origin, seconds);
                 workers.add(worker);
                 worker.thread.start();
             }
@@ -63,6 +75,7 @@ public final class LoadDriver {
 
             Map<String, Long> statsBefore = readStats();
             long start = System.nanoTime();
+            windowMiddle = start + settings.window().toNanos() / 2;
             phase = MEASURE;
             Thread.sleep(settings.window().toMillis());
             phase = STOP;
@@ -73,7 +86,7 @@ public final class LoadDriver {
                 // An in-flight request ends within the client's response timeout.
                 worker.thread.join(Duration.ofSeconds(35).toMillis());
             }
-            return summarize(workers, (end - start) / 1e9, Counters.delta(statsBefore, statsAfter));
+            return summarize(workers, (end - start) / 1e9, Counters.delta(statsBefore, statsAfter), statsAfter);
         }
     }
 
@@ -81,9 +94,13 @@ public final class LoadDriver {
         return settings.statsUrl() == null ? Map.of() : Counters.fetch(settings.statsUrl());
     }
 
-    private static CloseableHttpClient sharedClient(int concurrency) {
+    private static CloseableHttpClient sharedClient(int concurrency, SSLContext tls) {
+        PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create();
+        if (tls != null) {
+            connections.setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).buildClassic());
+        }
         return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionManager(connections
                         .setMaxConnTotal(concurrency)
                         .setMaxConnPerRoute(concurrency)
                         .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
@@ -99,27 +116,47 @@ public final class LoadDriver {
                 .build();
     }
 
-    private LoadResult summarize(List<Worker> workers, double windowSeconds, Map<String, Long> proxyDelta) {
+    private LoadResult summarize(List<Worker> workers, double windowSeconds, Map<String, Long> proxyDelta,
+                                 Map<String, Long> proxyEnd) {
         Histogram all = new Histogram(MAX_MICROS, 3);
         long requests = 0;
         long errors = 0;
         long warmupRequests = 0;
         long warmupErrors = 0;
+        long firstHalf = 0;
+        long[] perSecond = new long[workers.isEmpty() ? 0 : workers.get(0).perSecond.length];
         for (Worker w : workers) {
+            for (int i = 0; i < perSecond.length; i++) {
+                perSecond[i] += w.perSecond[i];
+            }
             all.add(w.latencies);
             requests += w.requests;
+            firstHalf += w.firstHalf;
             errors += w.errors;
             warmupRequests += w.warmupRequests;
             warmupErrors += w.warmupErrors;
         }
         boolean any = all.getTotalCount() > 0;
-        return new LoadResult(requests, errors, warmupRequests, warmupErrors, windowSeconds,
+        return new LoadResult(requests, errors, warmupRequests, warmupErrors, windowSeconds, firstHalf, requests - firstHalf,
                 any ? all.getValueAtPercentile(50) / 1000.0 : 0,
                 any ? all.getValueAtPercentile(90) / 1000.0 : 0,
                 any ? all.getValueAtPercentile(99) / 1000.0 : 0,
                 any ? all.getMaxValue() / 1000.0 : 0,
                 any ? all.getMean() / 1000.0 : 0,
-                proxyDelta);
+                proxyDelta, proxyEnd, timeline(perSecond));
+    }
+
+    /**
+     * Successful requests per second of the whole run, warm-up first; the last second, cut short
+     * by the end of the window, is left out.
+     */
+    private List<Long> timeline(long[] perSecond) {
+        int whole = (int) ((settings.warmup().toMillis() + settings.window().toMillis()) / 1000);
+        List<Long> timeline = new ArrayList<>();
+        for (int i = 0; i < Math.min(whole, perSecond.length); i++) {
+            timeline.add(perSecond[i]);
+        }
+        return timeline;
     }
 
     /** One closed-loop client. Its fields are read by the driver only after the thread ended. */
@@ -128,12 +165,19 @@ public final class LoadDriver {
         final CloseableHttpClient client;
         final Histogram latencies = new Histogram(MAX_MICROS, 3);
         long requests;
+        /** Of {@link #requests}, those answered in the first half of the window. */
+        long firstHalf;
         long errors;
         long warmupRequests;
         long warmupErrors;
+        /** Successful answers per second since {@code origin}, warm-up and window alike. */
+        final long[] perSecond;
+        final long origin;
 
-        Worker(CloseableHttpClient client, int index) {
+        Worker(CloseableHttpClient client, int index, long origin, int seconds) {
             this.client = client;
+            this.origin = origin;
+            this.perSecond = new long[seconds];
             this.thread = new Thread(this, "load-" + index);
             this.thread.setDaemon(true);
         }
@@ -148,9 +192,16 @@ public final class LoadDriver {
                 long micros = (System.nanoTime() - start) / 1000;
                 // Attributed to the phase in which the answer arrived.
                 int now = phase;
+                if (ok && now != STOP) {
+                    int second = (int) ((start + micros * 1000 - origin) / 1_000_000_000L);
+                    perSecond[Math.min(Math.max(second, 0), perSecond.length - 1)]++;
+                }
                 if (now == MEASURE) {
                     if (ok) {
                         requests++;
+                        if (start + micros * 1000 < windowMiddle) {
+                            firstHalf++;
+                        }
                         latencies.recordValue(Math.min(micros, MAX_MICROS));
                     } else {
                         errors++;

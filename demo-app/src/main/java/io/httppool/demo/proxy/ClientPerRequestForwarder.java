@@ -3,7 +3,6 @@ package io.httppool.demo.proxy;
 import java.io.IOException;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.core5.http.ClassicHttpRequest;
 
 /**
  * The "before" code, written the way the original session manager did it: a fresh default client
@@ -18,9 +17,9 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 final class ClientPerRequestForwarder implements Forwarder {
 
     @Override
-    public UpstreamResponse forward(ClassicHttpRequest request) throws IOException {
+    public UpstreamResponse forward(ProxiedRequest request) throws IOException {
         try (CloseableHttpClient client = HttpClients.createDefault()) {
-            return client.execute(request, UpstreamResponse::read);
+            return client.execute(Apache5Messages.request(request), Apache5Messages::read);
         }
     }
 

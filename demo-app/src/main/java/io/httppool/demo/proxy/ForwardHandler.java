@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.Header;
 
 /**
  * {@code /sessions/{id}/...}: forwards the request to the upstream backend and copies the answer
@@ -31,7 +29,7 @@ final class ForwardHandler implements HttpHandler {
         try (exchange) {
             UpstreamResponse response;
             try {
-                ClassicHttpRequest request = UpstreamRequests.from(exchange, upstream);
+                ProxiedRequest request = UpstreamRequests.from(exchange, upstream);
                 response = forwarder.forward(request);
             } catch (IOException | RuntimeException e) {
                 stats.error();
@@ -42,9 +40,9 @@ final class ForwardHandler implements HttpHandler {
                 return;
             }
             stats.forwarded();
-            for (Header header : response.headers()) {
-                if (!HopByHopHeaders.skip(header.getName())) {
-                    exchange.getResponseHeaders().add(header.getName(), header.getValue());
+            for (HeaderField header : response.headers()) {
+                if (!HopByHopHeaders.skip(header.name())) {
+                    exchange.getResponseHeaders().add(header.name(), header.value());
                 }
             }
             byte[] body = response.body();

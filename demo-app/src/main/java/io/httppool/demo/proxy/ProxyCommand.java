@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code proxy --upstream http(s)://127.0.0.1:PORT [--mode naive|pooled] [--port 0] [--threads 32]}.
+ * {@code proxy --upstream http(s)://127.0.0.1:PORT [--client apache5|jdk|okhttp|apache4|apache5-async]
+ * [--mode naive|pooled] [--port 0] [--threads 32]}.
  *
  * <p>For an HTTPS upstream start the JVM with the trust store the backend printed
  * ({@code -Djavax.net.ssl.trustStore=...}).
@@ -27,6 +28,12 @@ public final class ProxyCommand {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
+        UpstreamClient client;
+        try {
+            client = UpstreamClient.parse(args.string("client", UpstreamClient.APACHE5.cliName()));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
         int port = args.integer("port", 0, 0, 65535);
         int threads = args.integer("threads", 32, 1, 4096);
         boolean exitWithParent = args.flag("exit-with-parent");
@@ -35,7 +42,7 @@ public final class ProxyCommand {
             throw new Args.UsageException("--upstream must look like http://host:port or https://host:port, not " + upstream);
         }
 
-        SessionProxy proxy = SessionProxy.start(port, upstream, mode, threads);
+        SessionProxy proxy = SessionProxy.start(port, upstream, client, mode, threads);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 proxy.close();
@@ -50,9 +57,10 @@ public final class ProxyCommand {
         ready.put("role", "proxy");
         ready.put("port", String.valueOf(proxy.port()));
         ready.put("mode", mode.cliName());
+        ready.put("client", client.cliName());
         ready.put("upstream", upstream.toString());
         System.out.println(ReadyLine.format(ready));
-        System.out.println("session proxy (" + mode.cliName() + "): http://127.0.0.1:" + proxy.port()
+        System.out.println("session proxy (" + client.cliName() + ", " + mode.cliName() + "): http://127.0.0.1:" + proxy.port()
                 + "/sessions/{id}/... -> " + upstream + "   stats: http://127.0.0.1:" + proxy.port() + "/admin/stats");
         System.out.flush();
         new CountDownLatch(1).await();

@@ -48,9 +48,11 @@ public final class ProxyStats {
 
     /**
      * Bytes allocated on the heap by all threads so far. On JDK 21+ the JVM's own total (which
-     * keeps what finished threads allocated); on 17 the sum over live threads, which is the same
-     * here because the proxy's threads are a fixed pool that lives as long as the JVM (the naive
-     * client starts no threads of its own).
+     * keeps what finished threads allocated); on 17 the sum over live threads. That is the same for
+     * the Apache 5 and 4 classic clients, whose work runs on the proxy's fixed worker pool. The JDK,
+     * OkHttp and async clients also work on threads of their own; in the naive mode those threads
+     * end with their client, and on JDK 17 what they allocated drops out of the sum (the figure is
+     * then a lower bound).
      */
     public long allocatedBytes() {
         if (totalAllocated != null) {
@@ -108,7 +110,10 @@ public final class ProxyStats {
         values.put("request_threads_cpu_nanos", requestThreadsCpuNanos());
         values.put("gc_count", gcCount);
         values.put("gc_millis", gcMillis);
+        // Live threads now, and the most there have been since the JVM started: absolute values,
+        // not for differences. A client per request that starts threads of its own shows here.
         values.put("threads", (long) threads.getThreadCount());
+        values.put("peak_threads", (long) threads.getPeakThreadCount());
         return values;
     }
 

@@ -50,7 +50,13 @@ public final class SessionProxy implements AutoCloseable {
      *                 worker is held for the whole upstream call
      */
     public static SessionProxy start(int port, URI upstream, ProxyMode mode, int threads) throws IOException {
-        return new SessionProxy(port, upstream, Forwarder.of(mode), threads);
+        return start(port, upstream, UpstreamClient.APACHE5, mode, threads);
+    }
+
+    /** @param client the library the proxy forwards with, used per request or shared according to {@code mode} */
+    public static SessionProxy start(int port, URI upstream, UpstreamClient client, ProxyMode mode, int threads)
+            throws IOException {
+        return new SessionProxy(port, upstream, Forwarder.of(client, mode), threads);
     }
 
     public int port() {

@@ -5,7 +5,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpRequest;
 
 /**
  * The "reference": what a developer gets by fixing the code by hand. One client for the life of
@@ -33,8 +32,8 @@ final class SharedPoolForwarder implements Forwarder {
     }
 
     @Override
-    public UpstreamResponse forward(ClassicHttpRequest request) throws IOException {
-        return client.execute(request, UpstreamResponse::read);
+    public UpstreamResponse forward(ProxiedRequest request) throws IOException {
+        return client.execute(Apache5Messages.request(request), Apache5Messages::read);
     }
 
     @Override

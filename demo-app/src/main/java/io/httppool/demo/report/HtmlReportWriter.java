@@ -49,7 +49,8 @@ public final class HtmlReportWriter {
         html.append("<h1>http-pool-agent: the naive session proxy, before and after</h1>\n");
         html.append("<p class=\"meta\">")
                 .append(Html.escape(String.format(Locale.ROOT,
-                        "%s · %d concurrent clients · %d s measured after %d s warm-up per run%s · Java %s · %d CPUs · %s",
+                        "client %s (%s) · %s · %d concurrent clients · %d s measured after %d s warm-up per run%s · Java %s · %d CPUs · %s",
+                        context.client().name(), context.client().library(),
                         context.generatedAt(), context.concurrency(), context.seconds(), context.warmupSeconds(),
                         context.repeat() > 1 ? " · median-throughput run of " + context.repeat() : "",
                         context.javaVersion(), context.cpus(), context.os())))
@@ -105,6 +106,13 @@ public final class HtmlReportWriter {
                 runs, schemes, names, series, RunResult::allocatedBytesPerRequest, Numbers::kilobytes, false);
         chart(html, "CPU per request (ms)", "Lower is better. Proxy process CPU time per forwarded request.",
                 runs, schemes, names, series, RunResult::cpuMillisPerRequest, Numbers::cpuMillis, false);
+        chart(html, "Live threads in the proxy (end of the window)",
+                "Lower is better. The proxy JVM's live threads under load; a client per request that starts threads of its own shows here.",
+                runs, schemes, names, series, r -> r.liveThreads() < 0 ? Double.NaN : r.liveThreads(),
+                v -> Numbers.count((long) v), false);
+        chart(html, "First request through the fresh proxy (ms)",
+                "Lower is better. One request sent alone before the load: class loading, the agent's set-up and transformation, the first connection.",
+                runs, schemes, names, series, RunResult::firstRequestMillis, Numbers::wholeMillis, false);
         html.append("</div>\n");
     }
 
@@ -147,6 +155,9 @@ public final class HtmlReportWriter {
                     .append("</td><td>").append(Numbers.count(r.tlsHandshakes()))
                     .append("</td><td>").append(Numbers.kilobytes(r.allocatedBytesPerRequest()))
                     .append("</td><td>").append(Numbers.cpuMillis(r.cpuMillisPerRequest()))
+                    .append("</td><td>").append(Numbers.threads(r.liveThreads()))
+                    .append("</td><td>").append(Numbers.wholeMillis(r.startupMillis()))
+                    .append("</td><td>").append(Numbers.wholeMillis(r.firstRequestMillis()))
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");
@@ -154,14 +165,22 @@ public final class HtmlReportWriter {
 
     private static void appendGlossary(StringBuilder html, ReportContext context) {
         html.append("<h2>What the runs are</h2>\n<dl>\n")
-                .append("<dt>before</dt><dd>The naive proxy: a new <code>HttpClients.createDefault()</code> for every proxied request, no agent.</dd>\n")
+                .append("<dt>before</dt><dd>The naive proxy (").append(Html.escape(context.client().library())).append("): ")
+                .append(Html.escape(context.client().naiveHabit())).append(", no agent.</dd>\n")
                 .append("<dt>after</dt><dd>The same naive proxy code, started with <code>-javaagent:")
                 .append(Html.escape(context.agentJar())).append("</code>.</dd>\n")
-                .append("<dt>reference</dt><dd>The proxy fixed by hand: one shared client on a pooling connection manager (100 total, 100 per route), no agent.</dd>\n")
+                .append("<dt>reference</dt><dd>The proxy fixed by hand: ").append(Html.escape(context.client().sharedFix()))
+                .append(", no agent.</dd>\n")
                 .append("<dt>toggled-off</dt><dd>The naive proxy with the agent attached but <code>HTTP_POOL_ENABLED=false</code>: should match before.</dd>\n")
                 .append("</dl>\n<p class=\"meta\">Each proxy, the backend and the load driver run in JVMs of their own on the same machine; ")
                 .append("the load driver talks plain HTTP to the proxy, the scheme is that of the proxy's calls to the backend. ")
-                .append("Connections and handshakes are counted by the backend; allocation and CPU inside the proxy JVM.</p>\n");
+                .append("Connections and handshakes are counted by the backend; allocation and CPU inside the proxy JVM.</p>\n")
+                .append("<p class=\"meta\">Each run starts a fresh proxy JVM (<em>startup ms</em>: from launching it to its ready line), ")
+                .append("sends one request through it alone (<em>1st req ms</em>: class loading, the agent's set-up, the first connection), ")
+                .append("then loads it for ").append(context.warmupSeconds()).append(" s of warm-up that is not recorded (JIT compilation) ")
+                .append("and measures the steady state for ").append(context.seconds()).append(" s: throughput, latency, allocation, CPU. ")
+                .append("<em>threads</em> is the proxy's live thread count at the end of that window. ")
+                .append("Upstream connections and handshakes count the whole run, first request and warm-up included.</p>\n");
     }
 
     private static List<String> distinct(List<RunResult> runs, java.util.function.Function<RunResult, String> key) {

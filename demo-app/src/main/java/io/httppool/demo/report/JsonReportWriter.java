@@ -18,6 +18,7 @@ public final class JsonReportWriter {
         StringBuilder json = new StringBuilder(4096);
         json.append("{\n");
         json.append("  \"generated_at\": ").append(quote(context.generatedAt().toString())).append(",\n");
+        json.append("  \"client\": ").append(quote(context.client().name())).append(",\n");
         json.append("  \"settings\": {")
                 .append("\"concurrency\": ").append(context.concurrency())
                 .append(", \"seconds\": ").append(context.seconds())
@@ -45,6 +46,13 @@ public final class JsonReportWriter {
                     .append(", \"requests\": ").append(r.requests())
                     .append(", \"agent_attached\": ").append(r.agentAttached())
                     .append(", \"proxy_client\": ").append(quote(r.proxyClient()))
+                    .append(", \"client\": ").append(quote(r.client()))
+                    .append(", \"live_threads\": ").append(r.liveThreads() < 0 ? "null" : Long.toString(r.liveThreads()))
+                    .append(", \"peak_threads\": ").append(r.peakThreads() < 0 ? "null" : Long.toString(r.peakThreads()))
+                    .append(", \"startup_ms\": ").append(number(r.startupMillis()))
+                    .append(", \"first_request_ms\": ").append(number(r.firstRequestMillis()))
+                    .append(", \"window_halves_requests_per_second\": [").append(number(r.firstHalfRps()))
+                    .append(", ").append(number(r.secondHalfRps())).append(']')
                     .append('}');
         }
         json.append(runs.isEmpty() ? "],\n" : "\n  ],\n");

@@ -23,6 +23,19 @@ final class Numbers {
         return String.format(Locale.ROOT, "%,d", v);
     }
 
+    /** A live thread count; negative (not reported) shows as n/a. */
+    static String threads(long v) {
+        return v < 0 ? "n/a" : count(v);
+    }
+
+    /** Start-up and first-request times: whole milliseconds. */
+    static String wholeMillis(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
     static String kilobytes(double bytes) {
         return String.format(Locale.ROOT, "%,.1f", bytes / 1024.0);
     }

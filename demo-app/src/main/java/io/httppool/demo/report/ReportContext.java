@@ -3,6 +3,17 @@ package io.httppool.demo.report;
 import java.time.Instant;
 
 /** How the runs were made, printed with the results so a number never travels without its setting. */
-public record ReportContext(Instant generatedAt, int concurrency, int seconds, int warmupSeconds, int repeat,
+public record ReportContext(Instant generatedAt, Client client, int concurrency, int seconds, int warmupSeconds, int repeat,
                             String agentJar, String javaVersion, int cpus, String os) {
+
+    /**
+     * The proxy's HTTP client library of the comparison.
+     *
+     * @param name       {@code compare --client}, e.g. okhttp
+     * @param library    for people, e.g. "OkHttp 4"
+     * @param naiveHabit what the before/after/toggled-off proxy code does per request
+     * @param sharedFix  what the reference proxy does instead
+     */
+    public record Client(String name, String library, String naiveHabit, String sharedFix) {
+    }
 }

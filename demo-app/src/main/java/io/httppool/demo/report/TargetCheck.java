@@ -36,6 +36,9 @@ public final class TargetCheck {
         }
     }
 
+    /** The agent's default HTTP_MAX_CONNECTIONS: its pool never holds more, whatever the concurrency. */
+    static final int AGENT_MAX_CONNECTIONS = 100;
+
     private TargetCheck() {
     }
 
@@ -53,6 +56,12 @@ public final class TargetCheck {
                 ratio(find(runs, "after", "https"), find(runs, "reference", "https"), Metric.P99), 1.1, false));
         targets.add(new Target("http", "throughput after / before", "after.rps / before.rps",
                 ratio(find(runs, "after", "http"), find(runs, "before", "http"), Metric.RPS), 3, true));
+        // Holds at any concurrency: above 100 concurrent requests the pool makes callers wait rather
+        // than open more connections (the one above is concurrency + 5 and grows with it).
+        targets.add(new Target("https", "TLS handshakes in the after run, any concurrency",
+                "after.tls_handshakes <= HTTP_MAX_CONNECTIONS (" + AGENT_MAX_CONNECTIONS + ") + 5",
+                find(runs, "after", "https").map(r -> (double) r.tlsHandshakes()).orElse(Double.NaN),
+                AGENT_MAX_CONNECTIONS + 5, false));
         return targets;
     }
 

@@ -8,13 +8,13 @@ public final class TextTable {
 
     static final String[] HEADERS = {
         "scheme", "run", "agent", "req/s", "p50 ms", "p99 ms", "errors",
-        "upstream conns", "TLS handshakes", "alloc KB/req", "CPU ms/req"
+        "upstream conns", "TLS handshakes", "alloc KB/req", "CPU ms/req", "threads", "startup ms", "1st req ms"
     };
 
     private TextTable() {
     }
 
-    public static String render(List<RunResult> runs, List<TargetCheck.Target> targets) {
+    public static String render(ReportContext.Client client, List<RunResult> runs, List<TargetCheck.Target> targets) {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADERS);
         String previousScheme = null;
@@ -27,13 +27,17 @@ public final class TextTable {
                 r.scheme(), r.name(), r.agentAttached() ? "yes" : "no",
                 Numbers.rps(r.requestsPerSecond()), Numbers.millis(r.p50Millis()), Numbers.millis(r.p99Millis()),
                 Numbers.count(r.errors()), Numbers.count(r.upstreamConnections()), Numbers.count(r.tlsHandshakes()),
-                Numbers.kilobytes(r.allocatedBytesPerRequest()), Numbers.cpuMillis(r.cpuMillisPerRequest())
+                Numbers.kilobytes(r.allocatedBytesPerRequest()), Numbers.cpuMillis(r.cpuMillisPerRequest()),
+                Numbers.threads(r.liveThreads()), Numbers.wholeMillis(r.startupMillis()), Numbers.wholeMillis(r.firstRequestMillis())
             });
         }
         StringBuilder out = new StringBuilder();
+        out.append("client: ").append(client.name()).append(" (").append(client.library()).append(")\n")
+                .append("  before, after, toggled-off: ").append(client.naiveHabit()).append('\n')
+                .append("  reference:                  ").append(client.sharedFix()).append("\n\n");
         appendAligned(out, rows, true);
         if (!targets.isEmpty()) {
-            out.append('\n').append("Targets (issue 4):\n");
+            out.append('\n').append("Targets (issue 4; throughput and latency are the steady state after the warm-up):\n");
             List<String[]> targetRows = new ArrayList<>();
             for (TargetCheck.Target t : targets) {
                 targetRows.add(new String[] {
@@ -42,7 +46,32 @@ public final class TextTable {
             }
             appendAligned(out, targetRows, false);
         }
+        out.append('\n').append(steadinessNote(runs)).append('\n');
         return out.toString();
+    }
+
+    /** How far the second half of a window may differ from the first before the window counts as unsteady. */
+    static final double STEADY_TOLERANCE = 0.15;
+
+    /**
+     * Whether each run's window was steady: its second half's throughput within
+     * {@link #STEADY_TOLERANCE} of its first half's. A warm-up too short for the JIT shows as a
+     * second half faster than the first.
+     */
+    static String steadinessNote(List<RunResult> runs) {
+        List<String> unsteady = new ArrayList<>();
+        for (RunResult r : runs) {
+            double ratio = r.halvesRatio();
+            if (!Double.isNaN(ratio) && Math.abs(ratio - 1) > STEADY_TOLERANCE) {
+                unsteady.add(r.scheme() + " " + r.name() + " " + Numbers.ratio(ratio) + "x");
+            }
+        }
+        if (unsteady.isEmpty()) {
+            return "Steady state: in every run the window's second half ran within 15% of its first half's throughput.";
+        }
+        return "Not steady: the window's second half ran at more than 15% from its first half's throughput in "
+                + String.join(", ", unsteady) + ".\n"
+                + "A longer --warmup helps if the second halves are faster (JIT still at work); otherwise the machine's load changed.";
     }
 
     /** Text left-aligned, numbers right-aligned; a null row is a horizontal rule. */

@@ -1,26 +1,38 @@
 package io.httppool.demo.startup;
 
+import com.sun.net.httpserver.HttpServer;
 import io.httppool.demo.common.Args;
 import io.httppool.demo.common.DemoJar;
+import io.httppool.demo.common.HttpServers;
+import io.httppool.demo.proxy.UpstreamClient;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code startup [--runs 15] [--agent-jar PATH]}: the agent's start-up cost, as the difference of
- * the median wall-clock times of a hello-world JVM with and without {@code -javaagent}.
+ * {@code startup [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--out demo-results]}:
+ * the agent's start-up cost, as the difference of the median wall-clock times of whole JVMs run
+ * with and without {@code -javaagent}.
  *
  * <p>A whole JVM is timed from the outside because that is what the user waits for: premain,
- * Byte Buddy's set-up and any class transformation included. Runs alternate with and without the
- * agent so that drift on a busy machine hits both sides alike, and the first pair is discarded
- * (cold file cache). Measured twice: a plain hello world, and one that also builds an HttpClient,
- * which adds the cost of transforming the instrumented classes.
+ * Byte Buddy's set-up and any class transformation included. Two JVMs are timed: hello world,
+ * which never loads an HTTP client, and the one-call JVM, whose {@code main} makes one real GET
+ * with the chosen library's per-request habit ({@link OneCall}) to a small server this command
+ * runs in-process on loopback, then exits. Runs alternate without and with the agent so that
+ * drift on a busy machine hits both sides alike; the first pair of each is discarded (cold file
+ * cache, and the in-process server's own first request).
  */
 public final class StartupCommand {
+
+    private static final List<String> STRIPPED_ENV = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private StartupCommand() {
     }
@@ -28,64 +40,126 @@ public final class StartupCommand {
     public static void run(Args args) throws Exception {
         int runs = args.integer("runs", 15, 3, 1000);
         String agentOption = args.string("agent-jar", null);
+        UpstreamClient client;
+        try {
+            client = UpstreamClient.parse(args.string("client", UpstreamClient.APACHE5.cliName()));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        Path java = java(args.string("java", null));
+        Path out = Path.of(args.string("out", "demo-results")).toAbsolutePath().normalize();
         args.rejectUnknown();
 
         Path agent = DemoJar.agentJar(agentOption);
         String classPath = DemoJar.classPath();
+        String version = javaVersion(java, classPath);
 
-        System.out.printf("startup: %d runs each, alternating, hello-world JVM with and without -javaagent:%s%n",
-                runs, agent);
-        for (boolean httpClient : new boolean[] {false, true}) {
-            double[] without = new double[runs];
-            double[] with = new double[runs];
-            for (int i = -1; i < runs; i++) {
-                double a = time(classPath, null, httpClient);
-                double b = time(classPath, agent, httpClient);
-                if (i >= 0) {
-                    without[i] = a;
-                    with[i] = b;
+        ExecutorService serverThreads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "startup-server");
+            t.setDaemon(true);
+            return t;
+        });
+        HttpServer server = HttpServers.loopback(0);
+        server.createContext("/hello", exchange -> {
+            try (exchange) {
+                byte[] body = "hello\n".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(body);
                 }
             }
-            double medianWithout = median(without);
-            double medianWith = median(with);
-            System.out.printf(Locale.ROOT, "%-32s without agent %6.0f ms   with agent %6.0f ms   agent start-up cost %+6.0f ms (medians)%n",
-                    httpClient ? "hello world + HttpClient build:" : "hello world:", medianWithout, medianWith,
-                    medianWith - medianWithout);
+        });
+        server.setExecutor(serverThreads);
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hello";
+
+        List<StartupReport.Measurement> measurements = new ArrayList<>();
+        try {
+            System.out.printf("startup: %d runs each, alternating without and with -javaagent:%s%n", runs, agent);
+            System.out.printf("         java %s (%s); one call: %s, GET %s%n", java, version, client.cliName(), url);
+            measurements.add(measure("hello_world", "hello world", runs, List.of(java.toString(), "-cp", classPath,
+                    Hello.class.getName()), agent));
+            measurements.add(measure("one_call", "one call (" + client.cliName() + ")", runs, List.of(java.toString(),
+                    "-cp", classPath, Hello.class.getName(), "--call", url, "--client", client.cliName()), agent));
+        } finally {
+            server.stop(0);
+            serverThreads.shutdownNow();
         }
+
+        StartupReport report = new StartupReport(Instant.now(), java.toString(), version, agent.toString(),
+                client.cliName(), runs, measurements);
+        System.out.println();
+        System.out.print(report.table());
+        Files.createDirectories(out);
+        Path json = out.resolve("startup.json");
+        Files.writeString(json, report.json(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println("report: " + json);
     }
 
-    private static double time(String classPath, Path agent, boolean httpClient) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    /** The java executable for the measured JVMs: {@code --java PATH}, or the one running this command. */
+    static Path java(String option) {
+        if (option == null) {
+            return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        Path java = Path.of(option).toAbsolutePath().normalize();
+        if (Files.isDirectory(java) && Files.isExecutable(java.resolve("bin").resolve("java"))) {
+            return java.resolve("bin").resolve("java"); // a JDK's home was given
+        }
+        if (!Files.isRegularFile(java) || !Files.isExecutable(java)) {
+            throw new Args.UsageException("--java " + option + " is not an executable java (give .../bin/java or a JDK's home)");
+        }
+        return java;
+    }
+
+    private static StartupReport.Measurement measure(String name, String description, int runs, List<String> command,
+                                                     Path agent) throws IOException, InterruptedException {
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        for (int i = -1; i < runs; i++) {
+            double a = time(command, null);
+            double b = time(command, agent);
+            if (i >= 0) {
+                without.add(a);
+                with.add(b);
+            }
+        }
+        return new StartupReport.Measurement(name, description, new Samples(without), new Samples(with));
+    }
+
+    private static double time(List<String> command, Path agent) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(command);
         if (agent != null) {
-            command.add("-javaagent:" + agent.toAbsolutePath());
+            full.add(1, "-javaagent:" + agent.toAbsolutePath());
         }
-        command.addAll(List.of("-cp", classPath, Hello.class.getName()));
-        if (httpClient) {
-            command.add("--httpclient");
-        }
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(full)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().remove("JDK_JAVA_OPTIONS");
+        STRIPPED_ENV.forEach(builder.environment()::remove);
         long start = System.nanoTime();
         Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IOException("hello-world JVM did not finish within 60 s: " + command);
+            throw new IOException("the measured JVM did not finish within 120 s: " + full);
         }
         double millis = (System.nanoTime() - start) / 1e6;
         if (process.exitValue() != 0) {
-            throw new IOException("hello-world JVM failed (exit " + process.exitValue() + "): " + command);
+            throw new IOException("the measured JVM failed (exit " + process.exitValue() + "); run it by hand to see why: "
+                    + String.join(" ", full));
         }
         return millis;
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    private static String javaVersion(Path java, String classPath) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", classPath, Hello.class.getName(), "--version")
+                .redirectErrorStream(true);
+        STRIPPED_ENV.forEach(builder.environment()::remove);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(java + " could not run the demo's classes: " + output);
+        }
+        return output;
     }
 }

@@ -1,7 +1,10 @@
 package io.httppool.demo.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.httppool.demo.common.Args;
+import io.httppool.demo.proxy.UpstreamClient;
 import io.httppool.demo.report.RunResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,16 @@ class CompareCommandTest {
         assertEquals(false, Variant.parse("before").agent);
     }
 
+    @Test
+    void clientNamesAreParsedAndAnUnknownOneListsTheValidOnes() {
+        assertEquals(UpstreamClient.APACHE5_ASYNC, CompareCommand.client("apache5-async"));
+        assertEquals(UpstreamClient.JDK, CompareCommand.client("JDK"));
+        Args.UsageException e = assertThrows(Args.UsageException.class, () -> CompareCommand.client("netty"));
+        assertEquals("--client takes one of apache5, jdk, okhttp, apache4, apache5-async, not 'netty'", e.getMessage());
+    }
+
     private static RunResult run(double rps, double p99) {
-        return new RunResult("after", "https", true, "client-per-request", 1, rps, 1, p99, 0, 16, 16, 1000, 1);
+        return new RunResult("after", "apache5", "https", true, "client-per-request", 1, rps, 1, p99, 0, 16, 16, 1000, 1,
+                40, 42, 300, 100, rps, rps);
     }
 }

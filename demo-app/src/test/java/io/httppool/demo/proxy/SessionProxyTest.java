@@ -13,21 +13,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The proxy must forward faithfully in both modes: otherwise the comparison would compare two
- * different programs instead of two ways of holding a client.
+ * The proxy must forward faithfully in both modes and with every client library: otherwise the
+ * comparison would compare different programs instead of ways of holding a client.
  */
 class SessionProxyTest {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Map<String, String> SAVED = new java.util.HashMap<>();
     private static SessionBackend backend;
+    private static SSLContext savedDefaultContext;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,12 +42,18 @@ class SessionProxyTest {
         setProperty("javax.net.ssl.trustStore", certificate.trustStore().toString());
         setProperty("javax.net.ssl.trustStorePassword", SelfSignedCertificate.PASSWORD);
         setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        // The JDK client uses SSLContext.getDefault(), which reads those properties once per JVM; in
+        // this test JVM it may already exist (this class's own CLIENT made it), so stand in for it
+        // with a context that trusts the same written trust store file.
+        savedDefaultContext = SSLContext.getDefault();
+        SSLContext.setDefault(TestTls.clientContext());
         backend = SessionBackend.start(certificate.serverContext(), 0, 0, 0);
     }
 
     @AfterAll
     static void stop() {
         backend.close();
+        SSLContext.setDefault(savedDefaultContext);
         SAVED.forEach((k, v) -> {
             if (v == null) {
                 System.clearProperty(k);
@@ -57,10 +68,10 @@ class SessionProxyTest {
         System.setProperty(name, value);
     }
 
-    @ParameterizedTest
-    @EnumSource(ProxyMode.class)
-    void forwardsMethodPathQueryHeadersAndStatus(ProxyMode mode) throws Exception {
-        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), mode, 4)) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clientsAndModes")
+    void forwardsMethodPathQueryHeadersAndStatus(UpstreamClient client, ProxyMode mode) throws Exception {
+        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), client, mode, 4)) {
             HttpResponse<String> response = send(proxy, HttpRequest.newBuilder(uri(proxy, "/sessions/abc/state?x=1&y=two"))
                     .header("X-Request-Id", "req-7").GET());
             assertEquals(200, response.statusCode());
@@ -72,10 +83,10 @@ class SessionProxyTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(ProxyMode.class)
-    void forwardsRequestBodyAndContentType(ProxyMode mode) throws Exception {
-        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), mode, 4)) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clientsAndModes")
+    void forwardsRequestBodyAndContentType(UpstreamClient client, ProxyMode mode) throws Exception {
+        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), client, mode, 4)) {
             HttpResponse<String> response = send(proxy, HttpRequest.newBuilder(uri(proxy, "/sessions/42/attributes"))
                     .header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString("user=ada")));
@@ -86,10 +97,10 @@ class SessionProxyTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(ProxyMode.class)
-    void passesUpstreamErrorStatusesThroughWithoutCountingThemAsProxyErrors(ProxyMode mode) throws Exception {
-        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), mode, 4)) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clientsAndModes")
+    void passesUpstreamErrorStatusesThroughWithoutCountingThemAsProxyErrors(UpstreamClient client, ProxyMode mode) throws Exception {
+        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), client, mode, 4)) {
             assertEquals(404, send(proxy, HttpRequest.newBuilder(uri(proxy, "/sessions/gone/state?status=404"))).statusCode());
             // (not 503: HttpClient's default retry strategy waits a second and retries those)
             assertEquals(500, send(proxy, HttpRequest.newBuilder(uri(proxy, "/sessions/broken/state?status=500"))).statusCode());
@@ -98,21 +109,27 @@ class SessionProxyTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(ProxyMode.class)
-    void forwardsOverHttpsTrustingTheWrittenTrustStore(ProxyMode mode) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clientsAndModes")
+    void forwardsOverHttpsTrustingTheWrittenTrustStore(UpstreamClient client, ProxyMode mode) throws Exception {
         URI upstream = URI.create("https://127.0.0.1:" + backend.httpsPort());
-        try (SessionProxy proxy = SessionProxy.start(0, upstream, mode, 4)) {
+        try (SessionProxy proxy = SessionProxy.start(0, upstream, client, mode, 4)) {
             HttpResponse<String> response = send(proxy, HttpRequest.newBuilder(uri(proxy, "/sessions/tls/state")));
             assertEquals(200, response.statusCode(), response.body());
             assertTrue(response.body().contains("\"session\":\"tls\""), response.body());
         }
     }
 
-    @Test
-    void naiveModeOpensAConnectionPerRequestAndPooledModeReusesOne() throws Exception {
-        assertEquals(10, upstreamConnectionsFor(ProxyMode.NAIVE, 10));
-        assertEquals(1, upstreamConnectionsFor(ProxyMode.POOLED, 10));
+    @ParameterizedTest
+    @EnumSource(UpstreamClient.class)
+    void naiveModeOpensAConnectionPerRequestAndPooledModeReusesOne(UpstreamClient client) throws Exception {
+        assertEquals(10, upstreamConnectionsFor(client, ProxyMode.NAIVE, 10));
+        assertEquals(1, upstreamConnectionsFor(client, ProxyMode.POOLED, 10));
+    }
+
+    static Stream<Arguments> clientsAndModes() {
+        return Stream.of(UpstreamClient.values())
+                .flatMap(client -> Stream.of(ProxyMode.values()).map(mode -> Arguments.of(client, mode)));
     }
 
     @Test
@@ -146,12 +163,14 @@ class SessionProxyTest {
             assertEquals(0L, stats.get("errors"));
             assertTrue(stats.get("allocated_bytes") > 0, stats.toString());
             assertTrue(stats.get("cpu_nanos") > 0, stats.toString());
+            assertTrue(stats.get("threads") >= 3, "at least main, the server's dispatcher and a worker: " + stats);
+            assertTrue(stats.get("peak_threads") >= stats.get("threads"), stats.toString());
         }
     }
 
-    private static long upstreamConnectionsFor(ProxyMode mode, int requests) throws Exception {
+    private static long upstreamConnectionsFor(UpstreamClient client, ProxyMode mode, int requests) throws Exception {
         long before = backend.counters().httpConnections();
-        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), mode, 2)) {
+        try (SessionProxy proxy = SessionProxy.start(0, httpUpstream(), client, mode, 2)) {
             for (int i = 0; i < requests; i++) {
                 assertEquals(200, send(proxy, HttpRequest.newBuilder(uri(proxy, "/sessions/n" + i + "/state"))).statusCode());
             }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /** report.json is an interface (issue 4 fixes its shape); report.html must stand alone. */
 class ReportWritersTest {
 
-    private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"),
+    private static final ReportContext.Client OKHTTP = new ReportContext.Client("okhttp", "OkHttp 4",
+            "new OkHttpClient() per request", "one shared OkHttpClient");
+    private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"), OKHTTP,
             16, 8, 2, 1, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
 
     private static final List<RunResult> RUNS = List.of(
@@ -25,13 +27,15 @@ class ReportWritersTest {
             run("after", "http", true, 9800, 1.5, 4.0, 0, 16, 0, 20_000, 0.09),
             run("reference", "http", false, 10100, 1.4, 3.9, 0, 16, 0, 19_000, 0.08),
             run("toggled-off", "http", true, 2280, 6.6, 15.5, 0, 18_200, 0, 151_000, 0.42),
-            run("before", "https", false, 290, 52, 110, 1, 2_320, 2_320, 290_000, 5.1),
+            run("before", "https", false, 290, 52, 110, 1, 2_320, 2_320, 290_000, 5.1, 1_234, 412.5, 187.25),
             run("after", "https", true, 9000, 1.7, 4.4, 0, 16, 16, 21_000, 0.11),
             run("reference", "https", false, 9200, 1.6, 4.3, 0, 16, 16, 20_000, 0.10),
             run("toggled-off", "https", true, 288, 53, 112, 0, 2_300, 2_300, 291_000, 5.2));
 
     private static final Set<String> RUN_FIELDS = Set.of("name", "scheme", "requests_per_second", "p50_ms", "p99_ms",
-            "errors", "upstream_connections", "tls_handshakes", "allocated_bytes_per_request", "cpu_ms_per_request");
+            "errors", "upstream_connections", "tls_handshakes", "allocated_bytes_per_request", "cpu_ms_per_request",
+            "requests", "agent_attached", "proxy_client",
+            "client", "live_threads", "peak_threads", "startup_ms", "first_request_ms");
 
     @Test
     void jsonHasTheRunsShapeOfIssue4() throws Exception {
@@ -50,7 +54,10 @@ class ReportWritersTest {
             for (String numeric : List.of("requests_per_second", "p50_ms", "p99_ms", "allocated_bytes_per_request", "cpu_ms_per_request")) {
                 assertTrue(run.get(numeric).isNumber(), numeric + " is not a number in " + run);
             }
-            for (String integral : List.of("errors", "upstream_connections", "tls_handshakes")) {
+            for (String numeric : List.of("startup_ms", "first_request_ms")) {
+                assertTrue(run.get(numeric).isNumber(), numeric + " is not a number in " + run);
+            }
+            for (String integral : List.of("errors", "upstream_connections", "tls_handshakes", "live_threads", "peak_threads")) {
                 assertTrue(run.get(integral).isIntegralNumber(), integral + " is not a whole number in " + run);
             }
         }
@@ -61,9 +68,19 @@ class ReportWritersTest {
         assertEquals(2320, httpsBefore.get("tls_handshakes").asLong());
         assertEquals(1, httpsBefore.get("errors").asLong());
         assertEquals(5.1, httpsBefore.get("cpu_ms_per_request").asDouble(), 1e-9);
+        assertEquals(1234, httpsBefore.get("live_threads").asLong());
+        assertEquals(1244, httpsBefore.get("peak_threads").asLong());
+        assertEquals(412.5, httpsBefore.get("startup_ms").asDouble(), 1e-9);
+        assertEquals(187.25, httpsBefore.get("first_request_ms").asDouble(), 1e-9);
+        assertEquals(290 * 0.98, httpsBefore.get("window_halves_requests_per_second").get(0).asDouble(), 1e-3);
+        assertEquals(290 * 1.02, httpsBefore.get("window_halves_requests_per_second").get(1).asDouble(), 1e-3);
 
+        assertEquals("okhttp", root.get("client").asText());
+        for (JsonNode run : runs) {
+            assertEquals("okhttp", run.get("client").asText(), "every run says which client ran: " + run);
+        }
         assertEquals(16, root.get("settings").get("concurrency").asInt());
-        assertEquals(6, root.get("targets").size());
+        assertEquals(7, root.get("targets").size());
         JsonNode first = root.get("targets").get(0);
         assertEquals(9000.0 / 290, first.get("measured").asDouble(), 0.001);
         assertTrue(first.get("met").asBoolean());
@@ -74,6 +91,12 @@ class ReportWritersTest {
         List<RunResult> runs = List.of(run("before", "http", false, 0, 0, 0, 5, 0, 0, Double.NaN, Double.NaN));
         JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(CONTEXT, runs, TargetCheck.evaluate(runs, 16)));
         assertTrue(root.get("runs").get(0).get("allocated_bytes_per_request").isNull());
+        List<RunResult> unknown = List.of(new RunResult("before", "jdk", "http", false, "x", 0, 0, 0, 0, 5, 0, 0,
+                Double.NaN, Double.NaN, -1, -1, Double.NaN, Double.NaN, 0, 0));
+        JsonNode run = new ObjectMapper().readTree(JsonReportWriter.write(CONTEXT, unknown, List.of())).get("runs").get(0);
+        for (String field : List.of("live_threads", "peak_threads", "startup_ms", "first_request_ms")) {
+            assertTrue(run.get(field).isNull(), field + " in " + run);
+        }
         for (JsonNode target : root.get("targets")) {
             assertTrue(target.get("met").isNull(), target.toString());
         }
@@ -81,7 +104,7 @@ class ReportWritersTest {
 
     @Test
     void jsonEscapesStrings() throws Exception {
-        ReportContext odd = new ReportContext(Instant.EPOCH, 1, 1, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
+        ReportContext odd = new ReportContext(Instant.EPOCH, OKHTTP, 1, 1, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
         JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(odd, List.of(), List.of()));
         assertEquals("C:\\agents\\\"quoted\"\n.jar", root.get("settings").get("agent_jar").asText());
     }
@@ -92,10 +115,14 @@ class ReportWritersTest {
 
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         for (String title : List.of("Throughput", "Latency p50", "Latency p99", "Upstream TCP connections",
-                "TLS handshakes", "Allocation per request", "CPU per request")) {
+                "TLS handshakes", "Allocation per request", "CPU per request", "Live threads", "First request")) {
             assertTrue(html.contains("<h3>" + title), "missing chart " + title);
         }
-        assertEquals(7, count(html, "<svg "), "one inline SVG per chart");
+        assertEquals(9, count(html, "<svg "), "one inline SVG per chart");
+        for (String header : List.of("<th>threads</th>", "<th>startup ms</th>", "<th>1st req ms</th>")) {
+            assertTrue(html.contains(header), "missing column " + header);
+        }
+        assertTrue(html.contains("<td>1,234</td><td>413</td><td>187</td>"), "https before: threads, start-up, first request");
         // nothing fetched from anywhere: no scripts, stylesheets, images, fonts or links
         for (String external : List.of("<script", "<link", "<img", "<iframe", "src=", "href=", "@import", "url(", "://")) {
             assertFalse(html.contains(external), "report.html must not reference external resources: " + external);
@@ -104,6 +131,8 @@ class ReportWritersTest {
         assertTrue(html.contains("toggled-off"));
         assertTrue(html.contains("9,000"), "https after throughput");
         assertTrue(html.contains("2,320"), "https before handshakes");
+        assertTrue(html.contains("client okhttp (OkHttp 4)"), "which client ran");
+        assertTrue(html.contains("new OkHttpClient() per request") && html.contains("one shared OkHttpClient"));
     }
 
     @Test
@@ -124,12 +153,18 @@ class ReportWritersTest {
 
     @Test
     void textTableHasOneRowPerRunAndTheTargets() {
-        String table = TextTable.render(RUNS, TargetCheck.evaluate(RUNS, 16));
+        String table = TextTable.render(OKHTTP, RUNS, TargetCheck.evaluate(RUNS, 16));
         String[] lines = table.split("\n");
-        assertTrue(lines[0].startsWith("scheme"));
         assertEquals(8, table.lines().filter(l -> l.startsWith("http ") || l.startsWith("https ")).count());
         assertTrue(table.contains("Targets"));
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("scheme")), "the column header row");
         assertTrue(table.contains("31.03x"));
+        assertTrue(lines[0].startsWith("client: okhttp (OkHttp 4)"), lines[0]);
+        assertTrue(table.contains("new OkHttpClient() per request"));
+        String header = table.lines().filter(l -> l.startsWith("scheme")).findFirst().orElseThrow();
+        assertTrue(header.endsWith("threads  startup ms  1st req ms"), header);
+        String httpsBefore = table.lines().filter(l -> l.startsWith("https   before")).findFirst().orElseThrow();
+        assertTrue(httpsBefore.matches(".*\\s1,234\\s+413\\s+187$"), httpsBefore);
     }
 
     @Test
@@ -138,6 +173,38 @@ class ReportWritersTest {
         assertEquals(21, handshakes.threshold(), 0);
         assertEquals(16, handshakes.measured(), 0);
         assertTrue(handshakes.met().orElseThrow());
+    }
+
+    @Test
+    void handshakeTargetOfTheAgentsPoolSizeHoldsAtAnyConcurrency() {
+        List<TargetCheck.Target> atSixteen = TargetCheck.evaluate(RUNS, 16);
+        TargetCheck.Target capped = atSixteen.get(atSixteen.size() - 1);
+        assertTrue(capped.label().startsWith("TLS handshakes in the after run"), capped.label());
+        assertEquals(105, capped.threshold(), 0);
+        assertEquals(105, TargetCheck.evaluate(RUNS, 400).get(atSixteen.size() - 1).threshold(), 0, "not tied to concurrency");
+        assertTrue(capped.met().orElseThrow());
+
+        List<RunResult> runs = new ArrayList<>(RUNS);
+        runs.set(5, run("after", "https", true, 9000, 1.7, 4.4, 0, 106, 106, 21_000, 0.11));
+        List<TargetCheck.Target> targets = TargetCheck.evaluate(runs, 200);
+        assertTrue(targets.get(2).met().orElseThrow(), "106 <= 200 + 5");
+        assertFalse(targets.get(targets.size() - 1).met().orElseThrow(), "106 > 100 + 5");
+        assertEquals("106", Numbers.measured(targets.get(targets.size() - 1)), "a count, not a ratio");
+    }
+
+    @Test
+    void tableSaysWhetherEveryWindowWasSteady() {
+        assertTrue(TextTable.render(OKHTTP, RUNS, List.of()).contains("Steady state: in every run"), "halves 0.98x and 1.02x of the mean");
+
+        List<RunResult> runs = new ArrayList<>(RUNS);
+        RunResult after = runs.get(5);
+        runs.set(5, new RunResult(after.name(), after.client(), after.scheme(), after.agentAttached(), after.proxyClient(),
+                after.requests(), after.requestsPerSecond(), after.p50Millis(), after.p99Millis(), after.errors(),
+                after.upstreamConnections(), after.tlsHandshakes(), after.allocatedBytesPerRequest(), after.cpuMillisPerRequest(),
+                after.liveThreads(), after.peakThreads(), after.startupMillis(), after.firstRequestMillis(), 1000, 1200));
+        String note = TextTable.steadinessNote(runs);
+        assertTrue(note.startsWith("Not steady"), note);
+        assertTrue(note.contains("https after 1.20x") && !note.contains("before"), note);
     }
 
     private static int count(String text, String needle) {
@@ -151,7 +218,14 @@ class ReportWritersTest {
 
     private static RunResult run(String name, String scheme, boolean agent, double rps, double p50, double p99,
                                  long errors, long connections, long handshakes, double alloc, double cpu) {
-        return new RunResult(name, scheme, agent, agent ? "client-per-request" : "x", (long) (rps * 8), rps, p50, p99,
-                errors, connections, handshakes, alloc, cpu);
+        return run(name, scheme, agent, rps, p50, p99, errors, connections, handshakes, alloc, cpu, 45, 350, 120);
+    }
+
+    private static RunResult run(String name, String scheme, boolean agent, double rps, double p50, double p99,
+                                 long errors, long connections, long handshakes, double alloc, double cpu,
+                                 long threads, double startupMillis, double firstRequestMillis) {
+        return new RunResult(name, "okhttp", scheme, agent, agent ? "client-per-request" : "x", (long) (rps * 8), rps, p50, p99,
+                errors, connections, handshakes, alloc, cpu, threads, threads + 10, startupMillis, firstRequestMillis,
+                rps * 0.98, rps * 1.02);
     }
 }
