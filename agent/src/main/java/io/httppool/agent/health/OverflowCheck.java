@@ -1,5 +1,6 @@
 package io.httppool.agent.health;
 
+import io.httppool.agent.pool.PoolStats;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ public final class OverflowCheck implements HealthCheck {
             return Optional.empty();
         }
         return Optional.of(Verdict.degraded("overflow: " + overflows + (overflows == 1 ? " request" : " requests")
-                + " above HTTP_MAX_CONNECTIONS=" + input.stats().max() + " in the last interval"));
+                + " above HTTP_MAX_CONNECTIONS" + (PoolStats.known(input.stats().max()) ? "=" + input.stats().max() : "")
+                + " in the last interval"));
     }
 }

@@ -5,6 +5,7 @@ import io.httppool.agent.metrics.MetricsSnapshot;
 import io.httppool.agent.metrics.PoolSnapshot;
 import io.httppool.agent.pool.HealthState;
 import io.httppool.agent.pool.ManagedPool;
+import io.httppool.agent.pool.PoolStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,10 +58,10 @@ public final class PoolSummaryLog implements CheckListener {
             line.append(" (").append(pool.health().reason()).append(')');
         }
         line.append(", leased/available/pending/max ")
-                .append(pool.stats().leased()).append('/')
-                .append(pool.stats().available()).append('/')
-                .append(pool.stats().pending()).append('/')
-                .append(pool.stats().max())
+                .append(PoolStats.show(pool.stats().leased())).append('/')
+                .append(PoolStats.show(pool.stats().available())).append('/')
+                .append(PoolStats.show(pool.stats().pending())).append('/')
+                .append(PoolStats.show(pool.stats().max()))
                 .append(", created ").append(pool.counters().connectionsCreated())
                 .append(", recreations ").append(pool.counters().recreations())
                 .append(", leaks ").append(pool.counters().leaks());

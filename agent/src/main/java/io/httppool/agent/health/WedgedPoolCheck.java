@@ -16,8 +16,9 @@ public final class WedgedPoolCheck implements HealthCheck {
     @Override
     public Optional<Verdict> evaluate(CheckInput input) {
         PoolStats stats = input.stats();
+        // max, leased and pending must be known (a library that cannot tell is never judged stalled)
         boolean allLeased = stats.max() > 0 && stats.leased() >= stats.max();
-        if (input.firstCheck() || !allLeased || stats.pending() == 0 || input.leaseActivity() > 0) {
+        if (input.firstCheck() || !allLeased || stats.pending() <= 0 || input.leaseActivity() > 0) {
             return Optional.empty();
         }
         return Optional.of(Verdict.degraded("stalled: all " + stats.max() + " connections leased, " + stats.pending()

@@ -2,6 +2,8 @@ package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.apache5.Apache5Instrumentation;
+import io.httppool.agent.instrumentation.jdkhttp.JdkHttpInstrumentation;
+import io.httppool.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +14,7 @@ public final class Libraries {
     }
 
     public static List<LibraryInstrumentation> all() {
-        return List.of(new Apache5Instrumentation());
+        return List.of(new Apache5Instrumentation(), new JdkHttpInstrumentation(), new OkHttpInstrumentation());
     }
 
     /** The libraries the operator left switched on. */

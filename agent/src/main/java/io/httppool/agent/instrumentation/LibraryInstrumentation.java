@@ -17,7 +17,9 @@ public interface LibraryInstrumentation {
     String libraryName();
 
     /** Whether the operator left this library on (its {@code HTTP_POOL_<ID>_ENABLED} setting). */
-    boolean enabled(AgentConfig config);
+    default boolean enabled(AgentConfig config) {
+        return config.libraryEnabled(id());
+    }
 
     /** Internal-name prefixes of the library's packages, e.g. {@code org/apache/hc/}: what the version check covers. */
     List<String> packages();

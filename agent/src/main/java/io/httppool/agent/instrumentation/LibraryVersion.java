@@ -26,4 +26,36 @@ public final class LibraryVersion {
             return "unknown";
         }
     }
+
+    /**
+     * The first string constant of class file {@code classResource} that looks like a version ({@code 4.12.0},
+     * or the digits after a {@code prefix} such as {@code okhttp/}), or "unknown": for libraries that ship no
+     * properties file but keep their version in a constant. Reads the class file, loads nothing.
+     */
+    public static String fromConstant(ClassLoader loader, String classResource, String prefix) {
+        if (loader == null) {
+            return "unknown";
+        }
+        try (InputStream in = loader.getResourceAsStream(classResource)) {
+            if (in == null) {
+                return "unknown";
+            }
+            net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(in.readAllBytes());
+            char[] buffer = new char[reader.getMaxStringLength()];
+            for (int item = 1; item < reader.getItemCount(); item++) {
+                int offset = reader.getItem(item);
+                if (offset == 0 || reader.readByte(offset - 1) != 8) { // CONSTANT_String
+                    continue;
+                }
+                String text = reader.readUTF8(offset, buffer);
+                String candidate = text.startsWith(prefix) ? text.substring(prefix.length()) : text;
+                if (candidate.matches("\\d+\\.\\d+(\\.\\d+)?([.-][A-Za-z0-9.-]+)?")) {
+                    return candidate;
+                }
+            }
+            return "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.httppool.agent.instrumentation;
 
+import io.httppool.agent.instrumentation.weaving.Call;
 import io.httppool.agent.instrumentation.weaving.Hook;
+import io.httppool.agent.instrumentation.weaving.Value;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -68,6 +70,12 @@ final class ReferenceCheck {
                 missing.add("class " + hook.type().replace('/', '.'));
             } else if (!members.concreteMethods().contains(hook.method() + hook.descriptor())) {
                 missing.add("method " + hook.describe());
+            } else {
+                for (Value.Field field : fieldsReadBy(hook)) {
+                    if (!members.fields().contains(field.name() + ":" + field.descriptor())) {
+                        missing.add("field " + hook.type().replace('/', '.') + "." + field.name() + " " + field.descriptor());
+                    }
+                }
             }
         }
         for (Reference reference : referencesOf(helpers.values(), packages)) {
@@ -81,6 +89,22 @@ final class ReferenceCheck {
         List<String> shown = new ArrayList<>(missing);
         String list = String.join(", ", shown.subList(0, Math.min(3, shown.size())));
         return shown.size() > 3 ? list + " and " + (shown.size() - 3) + " more" : list;
+    }
+
+    /** The fields of the hooked class its calls read ({@link Value#field}). */
+    private static List<Value.Field> fieldsReadBy(Hook hook) {
+        List<Value.Field> fields = new ArrayList<>();
+        List<Call> calls = new ArrayList<>();
+        hook.enters().forEach(enter -> calls.add(enter.call()));
+        hook.exits().forEach(exit -> calls.add(exit.call()));
+        for (Call call : calls) {
+            for (Value value : call.values()) {
+                if (value instanceof Value.Field field) {
+                    fields.add(field);
+                }
+            }
+        }
+        return fields;
     }
 
     /** Every class, method and field reference into {@code packages} in the helpers' constant pools. */

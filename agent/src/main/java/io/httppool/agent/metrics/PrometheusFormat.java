@@ -2,6 +2,7 @@ package io.httppool.agent.metrics;
 
 import io.httppool.agent.pool.HealthState;
 import io.httppool.agent.pool.PoolCounters.ErrorKind;
+import io.httppool.agent.pool.PoolStats;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToLongFunction;
@@ -62,7 +63,10 @@ public final class PrometheusFormat {
         for (PerPool metric : PER_POOL) {
             header(out, metric.name(), metric.type(), metric.help());
             for (PoolSnapshot pool : snapshot.pools()) {
-                sample(out, metric.name(), poolLabel(pool), metric.value().applyAsLong(pool));
+                long value = metric.value().applyAsLong(pool);
+                if (value != PoolStats.UNKNOWN || !"gauge".equals(metric.type())) {
+                    sample(out, metric.name(), poolLabel(pool), value); // a gauge the library cannot tell is left out
+                }
             }
         }
 

@@ -47,6 +47,7 @@ public final class HostAddresses {
     private static final class Entry {
         volatile Set<InetAddress> current;   // null until first resolved
         volatile long resolvedAtMillis = Long.MIN_VALUE;
+        volatile long movedAtMillis = Long.MIN_VALUE;
     }
 
     /**
@@ -115,6 +116,15 @@ public final class HostAddresses {
         return current == null || current.contains(address);
     }
 
+    /**
+     * When (wall clock) {@code host} last resolved to other addresses than before, or {@code Long.MIN_VALUE}:
+     * for a library whose connections cannot be retired one by one, which then renews them all.
+     */
+    public long lastMoveMillis(String host) {
+        Entry entry = host != null ? hosts.get(host) : null;
+        return entry != null ? entry.movedAtMillis : Long.MIN_VALUE;
+    }
+
     /** Re-resolves the names due; returns those whose addresses changed. Run by the agent's housekeeping thread. */
     public List<String> refresh() {
         List<String> moved = new ArrayList<>();
@@ -140,6 +150,7 @@ public final class HostAddresses {
             Set<InetAddress> before = entry.current;
             entry.current = resolved;
             if (before != null && !before.equals(resolved)) {
+                entry.movedAtMillis = clock.currentTimeMillis();
                 moved.add(watched.getKey());
             }
         }

@@ -38,13 +38,18 @@ public final class HealthReport {
                     .append(",\"setup\":").append(Json.string(pool.setup()))
                     .append(",\"state\":").append(Json.string(pool.health().stateName()))
                     .append(",\"reason\":").append(Json.string(pool.health().reason()))
-                    .append(",\"leased\":").append(pool.stats().leased())
-                    .append(",\"available\":").append(pool.stats().available())
-                    .append(",\"pending\":").append(pool.stats().pending())
-                    .append(",\"max\":").append(pool.stats().max())
+                    .append(",\"leased\":").append(figure(pool.stats().leased()))
+                    .append(",\"available\":").append(figure(pool.stats().available()))
+                    .append(",\"pending\":").append(figure(pool.stats().pending()))
+                    .append(",\"max\":").append(figure(pool.stats().max()))
                     .append(",\"last_check\":").append(Json.string(checkedAt != null ? checkedAt.toString() : null))
                     .append('}');
         }
         return out.append("]}").toString();
+    }
+
+    /** A figure the library cannot tell is JSON null, not 0. */
+    private static String figure(int value) {
+        return io.httppool.agent.pool.PoolStats.known(value) ? Integer.toString(value) : "null";
     }
 }

@@ -7,7 +7,6 @@ import static io.httppool.agent.instrumentation.weaving.Value.THROWN;
 import static io.httppool.agent.instrumentation.weaving.Value.arg;
 import static io.httppool.agent.instrumentation.weaving.Value.field;
 
-import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.instrumentation.weaving.Call;
@@ -75,10 +74,6 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         return "Apache HttpClient 5 (classic)";
     }
 
-    @Override
-    public boolean enabled(AgentConfig config) {
-        return config.libraryEnabled(id());
-    }
 
     @Override
     public List<String> packages() {

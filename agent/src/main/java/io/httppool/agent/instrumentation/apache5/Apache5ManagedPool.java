@@ -9,7 +9,7 @@ import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
 import io.httppool.agent.pool.LeakReclaimer;
-import io.httppool.agent.pool.ManagedPool;
+import io.httppool.agent.pool.BasicManagedPool;
 import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolStats;
 import io.httppool.agent.pool.RecreationGuard;
@@ -37,7 +37,7 @@ import org.apache.hc.core5.util.Timeout;
  * {@link ConnectionLifetime}. Clients hold the manager; when the pool is recreated the manager they hold
  * is retired: its leases finish there, and new leases through it go to the current manager.
  */
-final class Apache5ManagedPool implements ManagedPool {
+final class Apache5ManagedPool extends BasicManagedPool {
 
     /** The library's defaults for "the application did not say": RequestConfig's 3 minutes. */
     private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
@@ -45,13 +45,9 @@ final class Apache5ManagedPool implements ManagedPool {
     /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
     static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
 
-    private final String name;
-    private final String library;
-    private final String setup;
     private final Supplier<PoolingHttpClientConnectionManager> factory;
     private final Apache5PoolSettings settings;
     private final Clock clock;
-    private final PoolCounters counters = new PoolCounters();
     private final LeaseGate gate;
     private final LeaseLedger ledger;
     private final FailureBursts<HttpRoute> failureBursts;
@@ -65,15 +61,13 @@ final class Apache5ManagedPool implements ManagedPool {
 
     Apache5ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
                        Apache5PoolSettings settings, HostAddresses hosts, Clock clock) {
-        this.name = name;
-        this.library = library;
-        this.setup = setup;
+        super(name, library, setup);
         this.factory = factory;
         this.settings = settings;
         this.clock = clock;
         this.hosts = hosts;
         this.gate = settings.gated() ? new LeaseGate(settings.maxTotal(), settings.maxPerRoute(), settings.onExhausted(), clock) : null;
-        this.ledger = new LeaseLedger(name, counters, clock, gate, settings.leakStacks(), Apache5ManagedPool::reclaim);
+        this.ledger = new LeaseLedger(name, counters(), clock, gate, settings.leakStacks(), Apache5ManagedPool::reclaim);
         this.failureBursts = new FailureBursts<>(clock);
         this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
         this.underPressure = () -> gate != null ? gate.leased() >= gate.max() : current.getTotalStats().getPending() > 0;
@@ -121,7 +115,7 @@ final class Apache5ManagedPool implements ManagedPool {
         }
         LeaseGate.Permit permit = gate.acquire(route, timeout.isDisabled() ? 0 : timeout.toNanoseconds());
         if (permit.overflow()) {
-            counters.overflowed();
+            counters().overflowed();
             if (firstOverflowMillis < 0) {
                 firstOverflowMillis = clock.millis();
             }
@@ -137,7 +131,7 @@ final class Apache5ManagedPool implements ManagedPool {
 
     /** The connection is leased: tracked, counted, and checked before the request goes out on it. */
     void leased(ConnectionEndpoint endpoint, PoolingHttpClientConnectionManager owner, HttpRoute route, LeaseGate.Permit permit) {
-        counters.request();
+        counters().request();
         AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
         if (entryRef == null) {
             giveBack(permit); // a version that hides the entry: no tracking possible
@@ -159,10 +153,10 @@ final class Apache5ManagedPool implements ManagedPool {
             return;
         }
         if (lifetimeOf(entry.getRoute()).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
-            counters.expiredByLifetime();
+            counters().expiredByLifetime();
             endpoint.close(CloseMode.GRACEFUL);
         } else if (addressMoved(entry)) {
-            counters.retiredByDns();
+            counters().retiredByDns();
             endpoint.close(CloseMode.GRACEFUL);
         }
     }
@@ -197,9 +191,9 @@ final class Apache5ManagedPool implements ManagedPool {
     }
 
     TimeoutException exhausted(TimeoutException cause, Timeout waited) {
-        counters.error(PoolCounters.ErrorKind.POOL_TIMEOUT);
+        counters().error(PoolCounters.ErrorKind.POOL_TIMEOUT);
         PoolStats stats = stats();
-        TimeoutException error = new TimeoutException("http-pool-agent: no connection free in pool " + name + " within "
+        TimeoutException error = new TimeoutException("http-pool-agent: no connection free in pool " + name() + " within "
                 + waited + " (HTTP_POOL_TIMEOUT): leased=" + stats.leased() + ", available=" + stats.available()
                 + ", pending=" + stats.pending() + ", max=" + stats.max()
                 + ". Raise HTTP_MAX_CONNECTIONS, or check for responses that are never closed.");
@@ -244,11 +238,11 @@ final class Apache5ManagedPool implements ManagedPool {
         }
         Object connection = entry.getConnection();
         if (connection != null && lifetimeOf(route).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
-            counters.expiredByLifetime();
+            counters().expiredByLifetime();
             return null;
         }
         if (connection != null && addressMoved(entry)) {
-            counters.retiredByDns();
+            counters().retiredByDns();
             return null;
         }
         if (LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
@@ -297,17 +291,17 @@ final class Apache5ManagedPool implements ManagedPool {
 
     void connectFailed(HttpRoute route, Throwable error) {
         // route may be null: then only the error is counted
-        counters.error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
+        counters().error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
         burstCheck(route);
     }
 
     void connected(HttpRoute route) {
-        counters.connectionCreated();
+        counters().connectionCreated();
         if (route == null) {
             return;
         }
         if (route.isSecure() && !route.isTunnelled()) {
-            counters.tlsHandshake();
+            counters().tlsHandshake();
         }
         if (route.getProxyHost() == null) {
             hosts.watch(route.getTargetHost().getHostName());
@@ -315,15 +309,15 @@ final class Apache5ManagedPool implements ManagedPool {
     }
 
     void exchangeFailed(HttpRoute route) {
-        counters.error(PoolCounters.ErrorKind.IO);
+        counters().error(PoolCounters.ErrorKind.IO);
         burstCheck(route);
     }
 
     private void burstCheck(HttpRoute route) {
         if (failureBursts.failed(route)) {
             int closed = closeIdle(current, entry -> route.equals(entry.getRoute()));
-            counters.refreshed();
-            AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name, route, closed);
+            counters().refreshed();
+            AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name(), route, closed);
         }
     }
 
@@ -333,7 +327,7 @@ final class Apache5ManagedPool implements ManagedPool {
      * churn pools.
      */
     void fatal(Throwable error) {
-        counters.error(PoolCounters.ErrorKind.FATAL);
+        counters().error(PoolCounters.ErrorKind.FATAL);
         if (fatalRecreations.tryAcquire()) {
             recreate("an Error went through a request: " + error);
         }
@@ -342,31 +336,11 @@ final class Apache5ManagedPool implements ManagedPool {
     // ---- ManagedPool ---------------------------------------------------------------------------------
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String library() {
-        return library;
-    }
-
-    @Override
-    public String setup() {
-        return setup;
-    }
-
-    @Override
     public PoolStats stats() {
         org.apache.hc.core5.pool.PoolStats stats = current.getTotalStats();
         int waiting = gate != null ? gate.waiting() : 0;
         return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + waiting,
                 gate != null ? gate.max() : stats.getMax());
-    }
-
-    @Override
-    public PoolCounters counters() {
-        return counters;
     }
 
     @Override
@@ -401,7 +375,7 @@ final class Apache5ManagedPool implements ManagedPool {
         trimIdle(manager, settings.maxIdle(), IDLE_TRIM_AFTER_MILLIS);
         int moved = closeIdle(manager, entry -> entry.getConnection() != null && addressMoved(entry));
         for (int i = 0; i < moved; i++) {
-            counters.retiredByDns();
+            counters().retiredByDns();
         }
         reportOverflowOnce();
         drainRetired();
@@ -425,7 +399,7 @@ final class Apache5ManagedPool implements ManagedPool {
         overflowReported = true;
         AgentLog.log().warn("Pool {}: {} requests at once needed more than HTTP_MAX_CONNECTIONS={} connections; they got extra"
                         + " connections outside the pool (HTTP_POOL_ON_EXHAUSTED=overflow), closed after use. Raise"
-                        + " HTTP_MAX_CONNECTIONS to at least {} to reuse them too.", name, gate.peak(), gate.max(), gate.peak());
+                        + " HTTP_MAX_CONNECTIONS to at least {} to reuse them too.", name(), gate.peak(), gate.max(), gate.peak());
     }
 
     @Override
@@ -445,9 +419,9 @@ final class Apache5ManagedPool implements ManagedPool {
         retired.add(old);
         Apache5Pools.retire(old, this);
         current = fresh;
-        counters.recreated();
+        counters().recreated();
         AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh pool; requests in flight finish on the old one.",
-                name, reason);
+                name(), reason);
         drainRetired();
     }
 
@@ -496,13 +470,8 @@ final class Apache5ManagedPool implements ManagedPool {
         try {
             return Apache5PoolInternals.closeIdle(manager, select);
         } catch (Throwable error) {
-            AgentErrors.record("closing idle connections of " + name, error);
+            AgentErrors.record("closing idle connections of " + name(), error);
             return 0;
         }
-    }
-
-    @Override
-    public String toString() {
-        return name + " (" + setup + ")";
     }
 }

@@ -94,8 +94,12 @@ final class HookedMethod extends MethodVisitor {
 
     private void enter(Hook.Enter enter) {
         Call call = enter.call();
-        pushValues(call, 0);
-        invoke(call);
+        if (call.reflective()) {
+            invokeReflectively(call);
+        } else {
+            pushValues(call, 0);
+            invoke(call);
+        }
         Type answer = Type.getReturnType(call.descriptor());
         switch (enter.action()) {
             case CALL -> {
@@ -132,6 +136,9 @@ final class HookedMethod extends MethodVisitor {
 
     private void exitOnReturn(Hook.Exit exit) {
         Call call = exit.call();
+        if (call.reflective()) {
+            throw new IllegalArgumentException("reflective calls are for entry hooks only: " + hook);
+        }
         switch (exit.action()) {
             case CALL -> {
                 pushValues(call, 0);
@@ -161,21 +168,111 @@ final class HookedMethod extends MethodVisitor {
     private void pushValues(Call call, int from) {
         List<Value> values = call.values();
         for (int i = from; i < values.size(); i++) {
-            Value value = values.get(i);
-            if (value instanceof Value.This) {
-                requireInstance(value);
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-            } else if (value instanceof Value.Arg arg) {
-                super.visitVarInsn(arguments[arg.index()].getOpcode(Opcodes.ILOAD), slotOf(arg.index()));
-            } else if (value instanceof Value.Field field) {
-                requireInstance(value);
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, owner, field.name(), field.descriptor());
-            } else if (value instanceof Value.MethodName) {
-                super.visitLdcInsn(name);
-            } else {
-                throw new IllegalArgumentException(value + " must be the first value of " + call + " in " + hook);
+            pushValue(call, values.get(i));
+        }
+    }
+
+    /** Pushes one value; returns its type. */
+    private Type pushValue(Call call, Value value) {
+        if (value instanceof Value.This) {
+            requireInstance(value);
+            if ("<init>".equals(name) && call.reflective()) {
+                throw new IllegalArgumentException("this is not initialised at a constructor's entry: " + hook);
             }
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            return Type.getObjectType(owner);
+        } else if (value instanceof Value.Arg arg) {
+            super.visitVarInsn(arguments[arg.index()].getOpcode(Opcodes.ILOAD), slotOf(arg.index()));
+            return arguments[arg.index()];
+        } else if (value instanceof Value.Field field) {
+            requireInstance(value);
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitFieldInsn(Opcodes.GETFIELD, owner, field.name(), field.descriptor());
+            return Type.getType(field.descriptor());
+        } else if (value instanceof Value.MethodName) {
+            super.visitLdcInsn(name);
+            return Type.getType(String.class);
+        }
+        throw new IllegalArgumentException(value + " must be the first value of " + call + " in " + hook);
+    }
+
+    /**
+     * {@code Class.forName(owner, true, systemLoader).getMethod(name, Object[].class).invoke(null, values)},
+     * leaving the answer (or null, when anything on the way threw) on the stack. Only at entry, where the
+     * frame is the method's initial one: the handler's and the join's frames are {@code F_SAME1}.
+     */
+    private void invokeReflectively(Call call) {
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        Label join = new Label();
+        super.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
+        super.visitLabel(start);
+        super.visitLdcInsn(call.owner().replace('/', '.'));
+        super.visitInsn(Opcodes.ICONST_1);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/ClassLoader", "getSystemClassLoader", "()Ljava/lang/ClassLoader;", false);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Class", "forName",
+                "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", false);
+        super.visitLdcInsn(call.name());
+        super.visitInsn(Opcodes.ICONST_1);
+        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Class");
+        super.visitInsn(Opcodes.DUP);
+        super.visitInsn(Opcodes.ICONST_0);
+        super.visitLdcInsn(Type.getType("[Ljava/lang/Object;"));
+        super.visitInsn(Opcodes.AASTORE);
+        super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Class", "getMethod",
+                "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;", false);
+        super.visitInsn(Opcodes.ACONST_NULL);
+        super.visitInsn(Opcodes.ICONST_1);
+        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+        super.visitInsn(Opcodes.DUP);
+        super.visitInsn(Opcodes.ICONST_0);
+        pushBoxedArray(call);
+        super.visitInsn(Opcodes.AASTORE);
+        super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Method", "invoke",
+                "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+        super.visitLabel(end);
+        super.visitJumpInsn(Opcodes.GOTO, join);
+        super.visitLabel(handler);
+        if (frames) {
+            super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Throwable"});
+        }
+        super.visitInsn(Opcodes.POP);
+        super.visitInsn(Opcodes.ACONST_NULL);
+        super.visitLabel(join);
+        if (frames) {
+            super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Object"});
+        }
+    }
+
+    /** {@code new Object[] {values...}}, primitives boxed. */
+    private void pushBoxedArray(Call call) {
+        List<Value> values = call.values();
+        super.visitLdcInsn(values.size());
+        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+        for (int i = 0; i < values.size(); i++) {
+            super.visitInsn(Opcodes.DUP);
+            super.visitLdcInsn(i);
+            Type type = pushValue(call, values.get(i));
+            box(type);
+            super.visitInsn(Opcodes.AASTORE);
+        }
+    }
+
+    private void box(Type type) {
+        String box = switch (type.getSort()) {
+            case Type.BOOLEAN -> "java/lang/Boolean";
+            case Type.BYTE -> "java/lang/Byte";
+            case Type.CHAR -> "java/lang/Character";
+            case Type.SHORT -> "java/lang/Short";
+            case Type.INT -> "java/lang/Integer";
+            case Type.LONG -> "java/lang/Long";
+            case Type.FLOAT -> "java/lang/Float";
+            case Type.DOUBLE -> "java/lang/Double";
+            default -> null;
+        };
+        if (box != null) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, box, "valueOf", "(" + type.getDescriptor() + ")L" + box + ";", false);
         }
     }
 
@@ -252,6 +349,9 @@ final class HookedMethod extends MethodVisitor {
     }
 
     private static int slots(Call call) {
+        if (call.reflective()) {
+            return 10; // class, name, Class[] (dup, index, constant), null, Object[] (dup, index), values array (dup, index, value)
+        }
         int slots = 0;
         for (Type parameter : Type.getArgumentTypes(call.descriptor())) {
             slots += parameter.getSize();

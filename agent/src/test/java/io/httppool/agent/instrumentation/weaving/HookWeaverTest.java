@@ -133,6 +133,27 @@ class HookWeaverTest {
     }
 
     @Test
+    void aReflectiveEntryCallReachesTheSystemLoaderAndAnyFailureMeansProceed() throws Exception {
+        List<Hook> reflective = List.of(Hook.on(TARGET, "jdkStyleBuild", "(IJ)" + S)
+                .onEnterReturnIfNotNull(Call.reflective(HOOKS, "reflected", THIS, arg(0), arg(1), field("label", S))));
+        HookWeaver.Result result = HookWeaver.weave(bytesOf(TARGET), reflective);
+        // Only the target in a loader of its own: the call must find TestHooks through the system class loader.
+        Class<?> target = Class.forName(TARGET.replace('/', '.'), true, new Loader(Map.of(TARGET.replace('/', '.'), result.bytes())));
+        Object instance = target.getConstructor().newInstance();
+        java.lang.reflect.Method build = target.getMethod("jdkStyleBuild", int.class, long.class);
+        TestHooks.REFLECTED.clear();
+        TestHooks.reflectedAnswer = null;
+        assertEquals("built 7 9", build.invoke(instance, 7, 9L));
+        assertEquals(1, TestHooks.REFLECTED.size());
+        assertEquals(true, TestHooks.REFLECTED.get(0).endsWith(", 7, 9, target]"), TestHooks.REFLECTED.get(0));
+        TestHooks.reflectedAnswer = "from the agent";
+        assertEquals("from the agent", build.invoke(instance, 7, 9L));
+        TestHooks.reflectedAnswer = "throw";
+        assertEquals("built 1 2", build.invoke(instance, 1, 2L), "a failing agent: the method runs as it is");
+        TestHooks.reflectedAnswer = null;
+    }
+
+    @Test
     void aHookWhoseMethodIsAbsentIsNotApplied() throws Exception {
         HookWeaver.Result result = HookWeaver.weave(bytesOf(TARGET),
                 List.of(Hook.on(TARGET, "build", "(I)" + S).onEnter(Call.to(HOOKS, "wide", "(JDI)V"))));

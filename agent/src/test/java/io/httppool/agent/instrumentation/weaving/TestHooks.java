@@ -57,6 +57,18 @@ public final class TestHooks {
         return probed;
     }
 
+    /** Reached by reflection through the system class loader (a JDK class's hook). */
+    public static final List<String> REFLECTED = new ArrayList<>();
+    public static Object reflectedAnswer;
+
+    public static Object reflected(Object[] values) {
+        REFLECTED.add(java.util.Arrays.toString(values));
+        if ("throw".equals(reflectedAnswer)) {
+            throw new IllegalStateException("a failing agent");
+        }
+        return reflectedAnswer;
+    }
+
     public static void named(Object self, String method, String label) {
         CALLS.add(method + " " + label);
     }

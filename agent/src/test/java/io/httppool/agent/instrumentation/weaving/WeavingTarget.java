@@ -60,6 +60,10 @@ public class WeavingTarget {
         return false;
     }
 
+    public String jdkStyleBuild(int priority, long timeout) {
+        return "built " + priority + " " + timeout;
+    }
+
     public String label() {
         return label;
     }

@@ -1,0 +1,151 @@
+package io.httppool.agent.instrumentation.okhttp;
+
+import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.pool.Clock;
+import io.httppool.agent.pool.ConnectionLifetime;
+import io.httppool.agent.pool.HostAddresses;
+import io.httppool.agent.pool.SetupFingerprint;
+import io.httppool.agent.pool.SetupRegistry;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * The shared OkHttp pool of one class loader (this class is defined anew in every loader that has OkHttp),
+ * and what the hooks ({@link OkHttpHooks}) do.
+ */
+final class OkHttpPools {
+
+    private static final SetupFingerprint DEFAULT = SetupFingerprint.ofParts("okhttp-default");
+    private static final String LIBRARY = "OkHttp " + new OkHttpInstrumentation().versionIn(OkHttpPools.class.getClassLoader());
+    private static final SetupRegistry<OkHttpManagedPool> REGISTRY =
+            new SetupRegistry<>("okhttp", LIBRARY, OkHttpPools.class.getClassLoader());
+    /** Set while the agent builds OkHttp objects itself, and while it evicts: its own calls pass untouched. */
+    private static final ThreadLocal<Boolean> AGENT = new ThreadLocal<>();
+    /** The TLS objects OkHttp makes for a default client, made once (see {@link #builderCreated}). */
+    private static volatile Object[] defaultTls;
+
+    private OkHttpPools() {
+    }
+
+    private static OkHttpManagedPool pool() {
+        return REGISTRY.getOrCreate(DEFAULT, "default", name -> {
+            AgentConfig config = AgentConfig.current();
+            try {
+                OkHttpManagedPool pool = new OkHttpManagedPool(name, LIBRARY, config.maxKeepAliveConnections(),
+                        config.keepAliveExpiry().toMillis(), new ConnectionLifetime(config.maxConnectionLifetime().toMillis()),
+                        HostAddresses.jvm(), Clock.SYSTEM);
+                AgentLog.log().info("Created managed pool {} for {}: one ConnectionPool (idle limit {}, keep-alive {} s) and one"
+                        + " dispatcher executor shared by every client that did not set its own", name, LIBRARY,
+                        config.maxKeepAliveConnections(), config.keepAliveExpiry().toMillis() / 1000.0);
+                return pool;
+            } catch (IllegalAccessException error) {
+                throw new IllegalStateException("cannot create the shared OkHttp pool", error);
+            }
+        });
+    }
+
+    /**
+     * A new builder (also the one {@code new OkHttpClient()} makes): its default pool, dispatcher, TLS
+     * objects and timeouts become the shared pool, a dispatcher of its own on the shared executor, the
+     * shared default TLS objects and the agent's timeouts. Whatever the application sets on the builder
+     * afterwards replaces them, as it would have replaced OkHttp's defaults.
+     */
+    static void builderCreated(Object builder) throws Exception {
+        if (AGENT.get() != null) {
+            return;
+        }
+        OkHttpManagedPool pool = pool();
+        if (pool == null) {
+            return;
+        }
+        Object[] tls = defaultTls();
+        OkHttpInternals.set(builder, pool.connectionPool(), "connectionPool");
+        OkHttpInternals.set(builder, new Dispatcher(new OkHttpExecutorView(pool.executor())), "dispatcher");
+        if (tls != null) {
+            // 4.x/5.x: factory, trust manager, chain cleaner; 3.x: factory and chain cleaner.
+            if (!OkHttpInternals.set(builder, tls[0], "sslSocketFactoryOrNull")) {
+                OkHttpInternals.set(builder, tls[0], "sslSocketFactory");
+            }
+            OkHttpInternals.set(builder, tls[1], "x509TrustManagerOrNull");
+            OkHttpInternals.set(builder, tls[2], "certificateChainCleaner");
+        }
+        AgentConfig config = AgentConfig.current();
+        OkHttpInternals.set(builder, millis(config.connectTimeout()), "connectTimeout");
+        OkHttpInternals.set(builder, millis(config.readTimeout()), "readTimeout");
+        OkHttpInternals.set(builder, millis(config.writeTimeout()), "writeTimeout");
+    }
+
+    private static int millis(java.time.Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+
+    /**
+     * What OkHttp gives a default client: a client built once by the agent, whose SSL socket factory, trust
+     * manager and certificate chain cleaner every default client then shares. (Each default client makes its
+     * own factory otherwise, and OkHttp reuses a pooled connection only for the same factory.) Null when
+     * this OkHttp version hides them: then every client keeps its own, and only plain HTTP is reused.
+     */
+    private static Object[] defaultTls() {
+        Object[] tls = defaultTls;
+        if (tls == null) {
+            AGENT.set(Boolean.TRUE);
+            try {
+                OkHttpClient template = new OkHttpClient();
+                Object factory = OkHttpInternals.get(template, "sslSocketFactoryOrNull", "sslSocketFactory");
+                Object trustManager = OkHttpInternals.get(template, "x509TrustManager");
+                Object cleaner = OkHttpInternals.get(template, "certificateChainCleaner");
+                tls = factory != null && cleaner != null ? new Object[] {factory, trustManager, cleaner} : new Object[0];
+            } catch (Throwable error) {
+                AgentLog.warnOnce("okhttp-tls", "Cannot read OkHttp's default TLS objects (" + error + "): default clients"
+                        + " keep their own, and only plain-HTTP connections are reused across them", null);
+                tls = new Object[0];
+            } finally {
+                AGENT.remove();
+            }
+            defaultTls = tls;
+        }
+        return tls.length == 0 ? null : tls;
+    }
+
+    /** One client's {@code connectionPool().evictAll()} leaves the shared pool's idle connections to the others. */
+    static boolean keepsIdleConnections(Object connectionPool) {
+        if (AGENT.get() != null) {
+            return false;
+        }
+        OkHttpManagedPool pool = REGISTRY.get(DEFAULT);
+        return pool != null && pool.owns(connectionPool);
+    }
+
+    static void evictAllByAgent(ConnectionPool pool) {
+        AGENT.set(Boolean.TRUE);
+        try {
+            pool.evictAll();
+        } finally {
+            AGENT.remove();
+        }
+    }
+
+    static void callCreated(Object client) {
+        OkHttpManagedPool pool = REGISTRY.get(DEFAULT);
+        if (pool != null && pool.owns(((OkHttpClient) client).connectionPool())) {
+            pool.counters().request();
+        }
+    }
+
+    static void connectionAdded(Object realConnectionPool, Object connection) throws Exception {
+        OkHttpManagedPool pool = REGISTRY.get(DEFAULT);
+        if (pool != null && pool.owns(realConnectionPool)) {
+            pool.connectionAdded(connection);
+        }
+    }
+
+    /** OkHttp's own leak report ("A connection to ... was leaked"): counted for the shared pool. */
+    static void leakReported() {
+        OkHttpManagedPool pool = REGISTRY.get(DEFAULT);
+        if (pool != null) {
+            pool.counters().leak();
+        }
+    }
+}
