@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.httppool.it.apps.LoadApp;
 import io.httppool.it.harness.AgentLog;
@@ -30,7 +32,7 @@ import io.httppool.it.harness.SlowServer;
  * 127.0.0.2. After a few seconds the test moves the name from .1 to .2. Counted on the server side:
  * which address answered each request.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DnsFollowIT {
 
     static final String NAME = "upstream.test";
@@ -63,10 +65,14 @@ class DnsFollowIT {
     }
 
     private JvmRunner app(boolean agent, int requests) {
-        return JvmRunner.app(LoadApp.class).agent(agent).name("dns-follow")
+        return app("apache5", agent, requests);
+    }
+
+    private JvmRunner app(String library, boolean agent, int requests) {
+        return JvmRunner.app(LoadApp.class).agent(agent).name("dns-follow-" + library)
                 .sysprop("jdk.net.hosts.file", hosts.toString())
                 .sysprop("sun.net.inetaddr.ttl", String.valueOf(CACHE_MS / 1000))
-                .args("modes=default", "bases=http://" + NAME + ":" + first.port(), "paths=/ok",
+                .args("library=" + library, "modes=default", "bases=http://" + NAME + ":" + first.port(), "paths=/ok",
                         "requests=" + requests, "threads=4", "pause-ms=25")
                 .timeout(Duration.ofMinutes(1));
     }
@@ -93,15 +99,17 @@ class DnsFollowIT {
         return new Run(result, total == 0 ? 0 : (double) onSecond / total, (int) total, moved);
     }
 
-    @Test
-    void whenTheNameMovesTrafficFollowsWithinTheCacheTimeAsWithoutTheAgent() throws Exception {
-        Run without = runAndMove(app(false, 1200), "127.0.0.2");
+    /** The conformance case every pooled library runs: the name moves, traffic follows. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"apache5", "jdk", "okhttp"})
+    void whenTheNameMovesTrafficFollowsWithinTheCacheTimeAsWithoutTheAgent(String library) throws Exception {
+        Run without = runAndMove(app(library, false, 1200), "127.0.0.2");
         assertEquals("1200", without.result.summary().get("successes"), without.result.describe());
         assertTrue(without.newShareAfterMove >= 0.9, "control: without the agent traffic follows the name: "
                 + without.newShareAfterMove + " of " + without.answeredAfterMove);
 
         pointTo("127.0.0.1");
-        Run with = runAndMove(app(true, 1200), "127.0.0.2");
+        Run with = runAndMove(app(library, true, 1200), "127.0.0.2");
         RunResult.Summary s = with.result.summary();
         AgentLog.assertPoolingOn(with.result);
         assertEquals("1200", s.get("successes"), "no request fails while connections move\n" + with.result.describe());

@@ -29,7 +29,7 @@ public final class Exchange {
         public final String body;
         public final Throwable error;
 
-        Outcome(int status, String body, Throwable error) {
+        public Outcome(int status, String body, Throwable error) {
             this.status = status;
             this.body = body;
             this.error = error;

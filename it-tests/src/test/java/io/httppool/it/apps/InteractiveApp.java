@@ -14,6 +14,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * REQ &lt;mode&gt; &lt;METHOD&gt; &lt;url&gt; [body]   a new client of that habit, one request, close
  *     -> OK &lt;status&gt; &lt;url-encoded body&gt;  |  ERR &lt;exception class&gt; &lt;url-encoded message&gt;
  * SEQ &lt;mode&gt; &lt;METHOD&gt; &lt;url1&gt; &lt;url2&gt;  ONE client for two requests (a control: its cookie does travel)
+ * LREQ &lt;library&gt; &lt;habit&gt; &lt;METHOD&gt; &lt;url&gt; [body]   REQ with any library's habit ({@link ClientLibrary})
+ * LSEQ &lt;library&gt; &lt;habit&gt; &lt;url1&gt; &lt;url2&gt;   two GETs on ONE client of that library's habit
  *     -> the second request's result (or the first one's ERR)
  * OPEN &lt;name&gt; &lt;mode&gt;                 a long-lived client (not the per-request habit: for controls)
  * USE &lt;name&gt; &lt;METHOD&gt; &lt;url&gt; [body]   a request on it (response closed, client kept)
@@ -51,6 +53,7 @@ public final class InteractiveApp {
             return t;
         });
         long lastElapsedMs = -1;
+        java.util.Map<String, ClientLibrary> libraries = new java.util.HashMap<>();
         System.out.println("READY");
         System.out.flush();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -61,6 +64,11 @@ public final class InteractiveApp {
             String[] p = line.split(" ", 5);
             String result;
             try {
+                if (line.startsWith("LREQ ") || line.startsWith("LSEQ ")) {
+                    System.out.println(libraryCommand(line, libraries));
+                    System.out.flush();
+                    continue;
+                }
                 switch (p[0]) {
                     case "QUIT":
                         System.out.println("BYE");
@@ -143,6 +151,22 @@ public final class InteractiveApp {
             }
             System.out.println(result);
             System.out.flush();
+        }
+    }
+
+    /** {@code LREQ lib habit METHOD url [body]} and {@code LSEQ lib habit url1 url2}: one result line. */
+    private static String libraryCommand(String line, java.util.Map<String, ClientLibrary> libraries) {
+        String[] p = line.split(" ", 6);
+        try {
+            ClientLibrary library = libraries.computeIfAbsent(p[1], name -> ClientLibrary.of(name, java.util.Map.of()));
+            if ("LREQ".equals(p[0])) {
+                return library.perRequest(p[2], p[3], p[4], p.length > 5 ? p[5] : null).line();
+            }
+            Object client = library.newClient(p[2]);
+            Exchange.Outcome first = library.withClient(client, "GET", p[3], null);
+            return first.ok() ? library.withClient(client, "GET", p[4], null).line() : first.line();
+        } catch (Exception | Error e) {
+            return "ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage()));
         }
     }
 

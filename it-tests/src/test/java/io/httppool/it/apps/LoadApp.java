@@ -23,9 +23,11 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * machine-readable {@code RESULT} line per (base URL, mode).
  *
  * <pre>
- * modes=default,custom     habits to run, one after the other (see {@link Habits}), against
+ * library=apache5|jdk|okhttp   whose habits (see {@link ClientLibrary}); default apache5
+ * modes=default,custom     habits to run, one after the other (see {@link Habits}, {@link ClientLibrary}), against
  * bases=http://127.0.0.1:1,https://127.0.0.1:2   each of these bases
- * runs=default@http://..,custom@https://..      or: explicit (habit, base) pairs, in order
+ * runs=default@http://..,custom@https://..      or: explicit (habit, base) pairs, in order;
+ *                          jdk:default@http://.. names the library of that run (else library=)
  * paths=/ok,POST:/echo     request i goes to paths[i % n] (a POST: prefix overrides method)
  * method=GET|POST          body=text (POST body is text + "-" + i)
  * requests=2000 threads=16
@@ -33,6 +35,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * storm-request-every=N    every Nth storm client also makes a GET to paths[0] (default 0: none)
  * shared=true              harness self-check: one client for all requests (what pooling achieves)
  * unclosed=true            each request closes its client but not its response, nor reads it (issue 14)
+ * same-client=true         each thread makes all its requests on one client of the habit (a control)
  * pause-ms=N burst=B       pacing: each thread sleeps N ms after every B requests (default 0 ms, B=1);
  *                          threads start together, so with a long pause the load comes in bursts with
  *                          every connection idle in between
@@ -52,6 +55,8 @@ public final class LoadApp {
     private static long pauseMillis;
     private static int burst;
     private static boolean unclosed;
+    private static boolean sameClient;
+    private static ClientLibrary library;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = Exchange.options(args);
@@ -68,7 +73,12 @@ public final class LoadApp {
                 }
             }
         }
-        runs.forEach(r -> Habits.check(r[0]));
+        String libraryName = o.getOrDefault("library", "apache5");
+        if ("apache5".equals(libraryName)) {
+            // cookies and closing are ClientLibrary habits every library has (Apache5Library maps them)
+            runs.stream().map(r -> r[0]).filter(m -> !m.contains(":") && !m.equals("cookies") && !m.equals("closing"))
+                    .forEach(Habits::check);
+        }
         String[] paths = o.getOrDefault("paths", "/ok").split(",");
         String method = o.getOrDefault("method", "GET");
         String body = o.getOrDefault("body", "payload");
@@ -78,7 +88,9 @@ public final class LoadApp {
         stormRequestEvery = Integer.parseInt(o.getOrDefault("storm-request-every", "0"));
         boolean shared = Boolean.parseBoolean(o.getOrDefault("shared", "false"));
         unclosed = Boolean.parseBoolean(o.getOrDefault("unclosed", "false"));
+        sameClient = Boolean.parseBoolean(o.getOrDefault("same-client", "false"));
         Habits habits = new Habits(o);
+        library = ClientLibrary.of(libraryName, o);
         dumpDir = o.get("dump");
         pauseMillis = Long.parseLong(o.getOrDefault("pause-ms", "0"));
         burst = Math.max(1, Integer.parseInt(o.getOrDefault("burst", "1")));
@@ -89,8 +101,11 @@ public final class LoadApp {
         System.out.flush();
     }
 
-    private static void run(Habits habits, String mode, String base, String[] paths, String method,
+    private static void run(Habits habits, String modeSpec, String base, String[] paths, String method,
                             String body, int requests, int threads, int storm, boolean shared) throws Exception {
+        int colon = modeSpec.indexOf(':');
+        ClientLibrary library = colon > 0 ? ClientLibrary.of(modeSpec.substring(0, colon), java.util.Map.of()) : LoadApp.library;
+        String mode = colon > 0 ? modeSpec.substring(colon + 1) : modeSpec;
         String[] outcomes = new String[requests];
         Map<String, Integer> failureTypes = new TreeMap<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
@@ -109,13 +124,15 @@ public final class LoadApp {
             stormTasks.add(stormPool.submit(() -> {
                 long iteration = 0;
                 while (!done.get()) {
-                    try (CloseableHttpClient client = habits.newClient(mode)) {
+                    try {
                         if (stormRequestEvery > 0 && iteration++ % stormRequestEvery == 0) {
-                            Exchange.Outcome out = Exchange.withClient(client, "GET", base + paths[0], null);
+                            Exchange.Outcome out = library.perRequest(mode, "GET", base + paths[0], null);
                             if (!out.ok()) {
                                 stormFailures.incrementAndGet();
                                 report(mode, -1, out, printedFailures);
                             }
+                        } else {
+                            library.buildAndDrop(mode);
                         }
                     } catch (Exception | Error e) {
                         stormFailures.incrementAndGet();
@@ -131,6 +148,7 @@ public final class LoadApp {
         List<Future<?>> tasks = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             tasks.add(pool.submit(() -> {
+                Object threadClient = null;
                 for (int mine = 0; ; mine++) {
                     if (pauseMillis > 0 && mine > 0 && mine % burst == 0 && next.get() < requests) {
                         pause(pauseMillis);
@@ -148,10 +166,21 @@ public final class LoadApp {
                     String url = base + path;
                     String payload = "POST".equals(m) ? body + "-" + i : null;
                     long requestStart = System.nanoTime();
-                    Exchange.Outcome out = shared
-                            ? Exchange.withClient(sharedClient, m, url, payload)
-                            : unclosed ? Exchange.closeClientNotResponse(habits, mode, url)
-                            : Exchange.perRequest(habits, mode, m, url, payload);
+                    Exchange.Outcome out;
+                    if (shared) {
+                        out = Exchange.withClient(sharedClient, m, url, payload);
+                    } else if (unclosed) {
+                        out = Exchange.closeClientNotResponse(habits, mode, url);
+                    } else if (sameClient) {
+                        try {
+                            threadClient = threadClient != null ? threadClient : library.newClient(mode);
+                            out = library.withClient(threadClient, m, url, payload);
+                        } catch (Exception e) {
+                            out = new Exchange.Outcome(0, null, e);
+                        }
+                    } else {
+                        out = library.perRequest(mode, m, url, payload);
+                    }
                     slowestNanos.accumulateAndGet(System.nanoTime() - requestStart, Math::max);
                     if (out.ok()) {
                         successes.incrementAndGet();
@@ -188,9 +217,9 @@ public final class LoadApp {
         if (dumpDir != null) {
             java.nio.file.Path dir = java.nio.file.Path.of(dumpDir);
             java.nio.file.Files.createDirectories(dir);
-            java.nio.file.Files.write(dir.resolve(dumpName(mode, base)), java.util.Arrays.asList(outcomes), StandardCharsets.UTF_8);
+            java.nio.file.Files.write(dir.resolve(dumpName(modeSpec.replace(":", "-"), base)), java.util.Arrays.asList(outcomes), StandardCharsets.UTF_8);
         }
-        System.out.println("RESULT mode=" + mode
+        System.out.println("RESULT mode=" + modeSpec
                 + " base=" + base
                 + " requests=" + requests
                 + " successes=" + successes.get()
@@ -201,7 +230,8 @@ public final class LoadApp {
                 + " stormClients=" + stormClients.get()
                 + " stormFailures=" + stormFailures.get()
                 + " elapsedMs=" + elapsedMs
-                + " slowestMs=" + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()));
+                + " slowestMs=" + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get())
+                + " liveThreads=" + java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
     }
 
     private static void pause(long millis) {

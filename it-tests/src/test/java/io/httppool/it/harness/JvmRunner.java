@@ -37,6 +37,7 @@ public final class JvmRunner {
     private Duration timeout = Duration.ofMinutes(2);
     private String name;
     private String classPathFirst;
+    private Path javaHome = Path.of(System.getProperty("java.home"));
 
     private JvmRunner(Class<?> mainClass) {
         this.mainClass = mainClass.getName();
@@ -86,7 +87,12 @@ public final class JvmRunner {
         return this;
     }
 
-    /** A label for the log files. */
+    /** Runs the child on another JDK (see {@link Jdks}). */
+    public JvmRunner java(Path home) {
+        this.javaHome = home;
+        return this;
+    }
+
     /** Puts these entries before the test class path (an application's own library versions win). */
     public JvmRunner classPathFirst(String entries) {
         this.classPathFirst = entries;
@@ -100,7 +106,7 @@ public final class JvmRunner {
 
     List<String> command() {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaHome.resolve("bin").resolve("java").toString());
         if (agent) {
             cmd.add("-javaagent:" + Settings.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         }

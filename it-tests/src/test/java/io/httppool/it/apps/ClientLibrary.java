@@ -1,0 +1,60 @@
+package io.httppool.it.apps;
+
+import java.util.Map;
+
+/**
+ * A library's per-request habits behind one interface, so that every library runs the same conformance
+ * tests (as OpenTelemetry's shared HTTP client test does). Habits every library has:
+ * <ul>
+ *   <li>{@code default}: the library's plain per-request client;</li>
+ *   <li>{@code trustall}: a client that trusts any certificate and checks no host name;</li>
+ *   <li>{@code cookies}: a client with a cookie store of its own;</li>
+ *   <li>{@code closing}: {@code default}, then the client is closed the way the library allows.</li>
+ * </ul>
+ */
+public interface ClientLibrary {
+
+    /** One request with a new client of {@code habit}, as application code does it per request. */
+    default Exchange.Outcome perRequest(String habit, String method, String url, String body) {
+        Object client;
+        try {
+            client = newClient(habit);
+        } catch (Exception | Error e) {
+            return new Exchange.Outcome(0, null, e);
+        }
+        try {
+            return withClient(client, method, url, body);
+        } finally {
+            if ("closing".equals(habit)) {
+                close(client);
+            }
+        }
+    }
+
+    /** Closes a client the way the library allows ({@code closing} habit, close storms). */
+    void close(Object client);
+
+    /** A client of {@code habit} kept for several requests (a control: what one client does). */
+    Object newClient(String habit) throws Exception;
+
+    /** One request on a client from {@link #newClient}. */
+    Exchange.Outcome withClient(Object client, String method, String url, String body);
+
+    /** Builds a client of {@code habit} and lets it go, closed where the library can close it (a close storm). */
+    default void buildAndDrop(String habit) throws Exception {
+        close(newClient(habit));
+    }
+
+    static ClientLibrary of(String name, Map<String, String> options) {
+        switch (name) {
+            case "apache5":
+                return new Apache5Library(new Habits(options));
+            case "jdk":
+                return new JdkLibrary();
+            case "okhttp":
+                return new OkHttpLibrary();
+            default:
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, jdk, okhttp");
+        }
+    }
+}
