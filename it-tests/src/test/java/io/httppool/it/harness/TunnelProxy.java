@@ -47,6 +47,7 @@ public final class TunnelProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String requiredAuthorization;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger tunnels = new AtomicInteger();
@@ -139,6 +140,7 @@ public final class TunnelProxy implements AutoCloseable {
                 client.setTcpNoDelay(true);
                 int number = accepted.incrementAndGet();
                 open.incrementAndGet();
+                clients.add(client);
                 sockets.add(client);
                 Thread t = new Thread(() -> serve(client, number), "tunnel-proxy-conn-" + number);
                 t.setDaemon(true);
@@ -210,7 +212,11 @@ public final class TunnelProxy implements AutoCloseable {
         } finally {
             closeQuietly(client);
             closeQuietly(upstream);
-            if (sockets.remove(client)) {
+            sockets.remove(client);
+            if (upstream != null) {
+                sockets.remove(upstream);
+            }
+            if (clients.remove(client)) {
                 open.decrementAndGet();
             }
         }
@@ -249,7 +255,6 @@ public final class TunnelProxy implements AutoCloseable {
         } finally {
             closeQuietly(from);
             closeQuietly(to);
-            sockets.remove(to);
         }
     }
 
