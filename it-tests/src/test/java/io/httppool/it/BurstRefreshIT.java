@@ -56,7 +56,7 @@ class BurstRefreshIT {
         // the failure path's classes loaded and compiled a little, on another route (2 failures: no burst)
         JvmRunner.Outcome w = app.send("GET " + warmup.base() + "/reset");
         assertTrue(!w.ok, "a reset connection fails the request: " + w + "\n" + app.describe());
-        JvmRunner.Outcome fill = app.send("PAR " + WARM + " " + WARM + " " + server.base() + "/slow/1500");
+        JvmRunner.Outcome fill = app.send("PAR " + WARM + " " + WARM + " " + server.base() + "/slow/3000");
         assertTrue(fill.ok && fill.body.startsWith("ok=" + WARM + " "), fill + "\n" + app.describe());
         return app;
     }
