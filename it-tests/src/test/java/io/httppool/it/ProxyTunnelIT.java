@@ -29,7 +29,8 @@ import io.httppool.it.harness.UpstreamTest;
  * WireMock), one without (407 from the proxy). With the agent, as without it, every request opens its own
  * proxy connection and, over HTTPS, its own tunnel; the client without credentials never gets through.
  * Controls: under the agent the same requests without the proxy do reuse connections, and one long-lived
- * client through the proxy keeps its tunnel, which the proxy's counters show (so they could see sharing).
+ * client through the proxy keeps its tunnel, with the agent as without it (so the proxy's counters could see
+ * sharing, and the agent does not give up reuse for a client that is kept).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ProxyTunnelIT extends UpstreamTest {
@@ -99,12 +100,11 @@ class ProxyTunnelIT extends UpstreamTest {
     }
 
     /**
-     * Controls. Under the agent, the same per-request clients without the proxy reuse one pooled connection.
-     * Without the agent, one client kept for several requests through the proxy keeps one proxy connection
-     * (and one tunnel): the proxy's counters can see reuse, so the test above would notice a shared tunnel.
+     * Control: under the agent, the same per-request clients without the proxy reuse one pooled
+     * connection, so the counters above would see sharing.
      */
     @Test
-    void controlsReuseIsVisibleWithoutTheProxyAndWithinOneClient() {
+    void controlReuseIsVisibleWithoutTheProxy() {
         try (JvmRunner.Interactive app = JvmRunner.app(SecurityApp.class).withAgent().name("proxy-control-direct").start()) {
             for (boolean https : new boolean[] {true, false}) {
                 String base = https ? upstream.https() : upstream.http();
@@ -118,16 +118,34 @@ class ProxyTunnelIT extends UpstreamTest {
             }
             AgentLog.assertPoolingOn(app.stderr(), app.describe());
         }
-        try (JvmRunner.Interactive app = JvmRunner.app(SecurityApp.class).name("proxy-control-one-client").start()) {
+    }
+
+    /**
+     * One client kept for several requests through the proxy keeps one proxy connection (and one tunnel),
+     * with the agent as without it: the agent keeps a tunnel for the client that opened it, it does not
+     * give up reuse. Closing the client closes its tunnel, with the agent as without it.
+     */
+    @ParameterizedTest(name = "agent={0}")
+    @ValueSource(booleans = {false, true})
+    void oneClientKeepsItsTunnelAndClosingItClosesIt(boolean agent) throws InterruptedException {
+        try (JvmRunner.Interactive app = JvmRunner.app(SecurityApp.class).agent(agent).name("proxy-one-client").start()) {
             for (boolean https : new boolean[] {true, false}) {
                 String base = https ? upstream.https() : upstream.http();
                 proxy.reset();
                 upstream.reset();
                 expect200(app, "PROXYSEQ " + PAIRS + " " + proxy.port() + " " + CREDENTIALS + " " + base + "/echo?seq");
                 String counts = base + ": " + proxy.describe() + "\n" + app.describe();
-                assertEquals(1, proxy.accepted(), "without the agent one client keeps its proxy connection\n" + counts);
+                assertEquals(1, proxy.accepted(), "one client keeps its proxy connection\n" + counts);
                 assertEquals(1, https ? proxy.tunnels() : proxy.forwarded(), "and its tunnel (or forwarded connection)\n" + counts);
                 assertEquals(PAIRS, upstream.requestsTo("/echo").size(), "all reached WireMock\n" + counts);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (proxy.open() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(0, proxy.open(), "the closed client's proxy connection is closed\n" + proxy.describe() + "\n" + app.describe());
+            }
+            if (agent) {
+                AgentLog.assertPoolingOn(app.stderr(), app.describe());
             }
         }
     }

@@ -91,6 +91,11 @@ public final class LeaseLedger {
             return route;
         }
 
+        /** The client that leased the connection, or null when the adapter could not tell. */
+        public Object owner() {
+            return owner;
+        }
+
         public boolean overflow() {
             return permit != null && permit.overflow();
         }

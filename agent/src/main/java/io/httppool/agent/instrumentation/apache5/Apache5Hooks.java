@@ -94,6 +94,15 @@ public final class Apache5Hooks {
         return Apache5Pools.keepAliveOnRelease(manager, endpoint, keepAlive);
     }
 
+    public static Object releaseState(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint, Object state) {
+        try {
+            return Apache5Pools.releaseState(manager, endpoint, state);
+        } catch (Throwable error) {
+            AgentErrors.record("release state", error);
+            return new Object(); // a state nothing leases with: the connection is never handed to another client
+        }
+    }
+
     public static void released(Throwable thrown, PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
         try {
             Apache5Pools.released(manager, endpoint);

@@ -87,7 +87,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         return List.of(pkg + "Apache5BrotliProbeCache", pkg + "Apache5ConnectionConfigs", pkg + "Apache5Exchange",
                 pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5PoolFactory",
                 pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools",
-                pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key");
+                pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key", pkg + "Apache5TunnelState");
     }
 
     @Override
@@ -122,6 +122,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                         THIS, arg(0), arg(1), arg(2)))
                 .onEnterReplaceArgument(2, call("keepAliveOnRelease", "(" + L_MANAGER + L_ENDPOINT + L_TIME_VALUE + ")" + L_TIME_VALUE,
                         THIS, arg(0), arg(2)))
+                .onEnterReplaceArgument(1, call("releaseState", "(" + L_MANAGER + L_ENDPOINT + L_OBJECT + ")" + L_OBJECT,
+                        THIS, arg(0), arg(1)))
                 .onExitAlways(call("released", "(" + L_THROWABLE + L_MANAGER + L_ENDPOINT + ")V", THROWN, THIS, arg(0))));
         hooks.add(Hook.on(MANAGER, "connect", "(" + L_ENDPOINT + L_TIME_VALUE + L_CONTEXT + ")V")
                 .onEnterSkipIfTrue(call("redirectConnect", "(" + L_MANAGER + L_ENDPOINT + L_TIME_VALUE + L_CONTEXT + ")Z",

@@ -227,8 +227,8 @@ final class Apache5ManagedPool extends BasicManagedPool {
             return keepAlive;
         }
         HttpRoute route = entry.getRoute();
-        if (route != null && route.getProxyHost() != null) {
-            return null; // see Apache5Pools.leaseState: proxied connections are never shared
+        if (route != null && route.getProxyHost() != null && tunnelOwner(entryRef) == null) {
+            return null; // a tunnel of an unknown client: see Apache5Pools.leaseState
         }
         if (gate != null) {
             org.apache.hc.core5.pool.PoolStats total = manager.getTotalStats();
@@ -251,6 +251,26 @@ final class Apache5ManagedPool extends BasicManagedPool {
         return keepAlive;
     }
 
+    /**
+     * A connection through a proxy goes back under a state naming the client that leased it (see
+     * {@link Apache5Pools#leaseState}); any other keeps the library's state.
+     */
+    Object releaseState(ConnectionEndpoint endpoint, Object state) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+        PoolEntry<HttpRoute, ?> entry = entryRef != null ? entryRef.get() : null;
+        HttpRoute route = entry != null ? entry.getRoute() : null;
+        if (route == null || route.getProxyHost() == null) {
+            return state;
+        }
+        Object client = tunnelOwner(entryRef);
+        return client != null ? new Apache5TunnelState(client, state) : new Object();
+    }
+
+    private Object tunnelOwner(AtomicReference<PoolEntry<HttpRoute, ?>> entryRef) {
+        LeaseLedger.Lease lease = ledger.lease(entryRef);
+        return lease != null ? lease.owner() : null;
+    }
+
     /** After a release (also a failed one): the lease ended, its place at the gate is free. */
     void released(ConnectionEndpoint endpoint) {
         AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
@@ -259,9 +279,15 @@ final class Apache5ManagedPool extends BasicManagedPool {
         }
     }
 
-    /** The application closed a client that used this pool: its connections still leased are closed with it. */
+    /**
+     * The application closed a client that used this pool: its connections still leased are closed with
+     * it, and so are its idle tunnels through a proxy, which only it could use.
+     */
     int clientClosed(Object client) {
-        return ledger.releaseOwnedBy(client);
+        int closed = ledger.releaseOwnedBy(client);
+        closeIdle(current, entry -> entry.getState() instanceof Apache5TunnelState
+                && ((Apache5TunnelState) entry.getState()).ownedBy(client));
+        return closed;
     }
 
     /**
@@ -377,6 +403,9 @@ final class Apache5ManagedPool extends BasicManagedPool {
         for (int i = 0; i < moved; i++) {
             counters().retiredByDns();
         }
+        // Tunnels of clients that are gone: nobody can lease them any more.
+        closeIdle(manager, entry -> entry.getState() instanceof Apache5TunnelState
+                && ((Apache5TunnelState) entry.getState()).orphaned());
         reportOverflowOnce();
         drainRetired();
     }

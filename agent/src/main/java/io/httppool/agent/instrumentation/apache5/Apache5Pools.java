@@ -62,7 +62,11 @@ public final class Apache5Pools {
      * original {@code build()} must run (our own build, a builder subclass, too many setups, an error).
      */
     public static PoolingHttpClientConnectionManager sharedManagerFor(PoolingHttpClientConnectionManagerBuilder builder) {
-        if (BUILDING.get() != null || PRIVATE_CLIENT.get() != null) {
+        if (BUILDING.get() != null) {
+            return null;
+        }
+        if (PRIVATE_CLIENT.get() != null) {
+            logPrivateClient();
             return null;
         }
         try {
@@ -237,13 +241,17 @@ public final class Apache5Pools {
             Apache5ManagedPool pool = manager != null ? poolOf(manager) : null;
             if (pool != null) {
                 CONN_MANAGER.set(clientBuilder, pool.privateManager());
-                AgentLog.infoOnce("apache5-private-client", "A client without connection state (disableConnectionState()"
-                        + " or its own UserTokenHandler) gets a private connection manager: pooled connections could"
-                        + " otherwise carry one user's authentication to another client");
+                logPrivateClient();
             }
         } catch (Throwable error) {
             AgentErrors.record("private client check", error);
         }
+    }
+
+    private static void logPrivateClient() {
+        AgentLog.infoOnce("apache5-private-client", "A client without connection state (disableConnectionState()"
+                + " or its own UserTokenHandler) gets a private connection manager: pooled connections could"
+                + " otherwise carry one user's authentication to another client");
     }
 
     public static void clientBuildEnded() {
@@ -253,13 +261,23 @@ public final class Apache5Pools {
     /**
      * Connections through a proxy are not shared between clients: a CONNECT tunnel authenticated with one
      * client's proxy credentials (Basic) returns to the pool with no user token, and would serve another
-     * client without its credentials. A unique state per lease keeps such connections apart.
+     * client without its credentials. Leased and released under a state naming their client (see
+     * {@link Apache5TunnelState}), they only serve that client again. A lease whose client is unknown gets
+     * a state nothing else equals, and its connection is closed on release.
      */
     public static Object leaseState(PoolingHttpClientConnectionManager manager, HttpRoute route, Object state) {
-        if (route != null && route.getProxyHost() != null && poolOf(manager) != null) {
-            return new Object();
+        if (route == null || route.getProxyHost() == null || poolOf(manager) == null
+                || state instanceof Apache5TunnelState) { // the gate's deferred lease passes here a second time
+            return state;
         }
-        return state;
+        Apache5Exchange exchange = Apache5Exchange.current();
+        return exchange != null && exchange.client != null ? new Apache5TunnelState(exchange.client, state) : new Object();
+    }
+
+    /** The state a connection is released under: see {@link #leaseState}. */
+    public static Object releaseState(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint, Object state) {
+        Apache5ManagedPool pool = poolOf(manager);
+        return pool != null ? pool.releaseState(endpoint, state) : state;
     }
 
     // ---- closing -----------------------------------------------------------------------------------------
