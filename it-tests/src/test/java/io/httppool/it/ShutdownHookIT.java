@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,6 +59,45 @@ class ShutdownHookIT extends UpstreamTest {
                 + " completes before the JVM halts\n" + report + "\n" + with.transcript);
         assertTrue(with.exit.millisAfterQuit() < 5000 + 10_000, "the shutdown hook waits at most 5 s (plus slack for a busy"
                 + " machine)\n" + report);
+    }
+
+    /**
+     * The same when the request in flight runs on a pool replaced meanwhile (JMX recreate(): "requests in flight
+     * finish on the old one"): the shutdown hook must give it the same grace.
+     *
+     * <p>Fails with the agent as it is: the JVM exits about 50 ms after QUIT and the request never completes.
+     * {@code Apache5ManagedPool.shutdown} waits only while the current manager has leases, then closes the replaced
+     * managers, whose leases it never waited for. With that loop also counting the leases of the replaced managers
+     * (tried, then reverted) this test passes. Enable it with the fix.
+     */
+    @Disabled("agent bug: the shutdown hook does not wait for requests in flight on a replaced pool (see Javadoc)")
+    @Test
+    void aRequestInFlightOnAReplacedPoolAtExitFinishesToo() {
+        CountingForwarder counter = upstream.newCounter(false);
+        String base = Upstream.baseOf(counter, false);
+        upstream.reset();
+        JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).withAgent().name("exit-in-flight-replaced").start();
+        JvmRunner.Interactive.Exit exit;
+        try {
+            assertTrue(app.send("REQ default GET " + base + "/ok").ok, app.describe());
+            assertTrue(app.send("BGPRINT r1 default GET " + base + SLOW).ok, app.describe());
+            assertTrue(ExhaustionIT.awaitServed(upstream, SLOW, 1, 10_000), "premise: the slow request is at the server\n" + app.describe());
+            String mbean = io.httppool.it.harness.AgentMBeans.pool("apache5/default");
+            assertEquals("apache5/default", io.httppool.it.harness.AgentMBeans.await(app, mbean, "Name", Duration.ofSeconds(10)),
+                    "the pool's MBean is registered\n" + app.describe());
+            JvmRunner.Outcome recreated = app.send("JMXOP " + mbean + " recreate");
+            assertTrue(recreated.ok, recreated + "\n" + app.describe());
+            exit = app.quit(Duration.ofSeconds(30));
+        } catch (RuntimeException | AssertionError failed) {
+            app.close();
+            throw failed;
+        }
+        String report = "exit code " + exit.exitCode() + " " + exit.millisAfterQuit() + " ms after QUIT, printed " + exit.lines()
+                + " and " + exit.asyncLines() + "\n" + app.describe();
+        System.out.println("request in flight on a replaced pool at exit\n" + report);
+        assertTrue(exit.exited() && exit.exitCode() == 0, report);
+        assertEquals(List.of("BGDONE r1 OK 200 slept+3000"), exit.asyncLines(), "the request in flight on the replaced pool"
+                + " completes before the JVM halts\n" + report);
     }
 
     private Run run(boolean agent) {

@@ -42,8 +42,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *                                  own close() would, without calling close() (which the agent ignores on managed
  *                                  managers) -> OK 0 &lt;manager class@identity hash&gt;
  * BGPRINT &lt;id&gt; &lt;mode&gt; &lt;METHOD&gt; &lt;url&gt;  a per-request-client request on a background (daemon) thread -> OK 0 started;
- *                                  once its body is read, and before its response is closed (so before the connection
- *                                  goes back to the pool), the app prints on its own the line
+ *                                  once its body is read (its Content-Length bytes, not on to the end of the stream, which
+ *                                  would release the connection), so while the connection is still leased, the app prints
+ *                                  on its own the line
  *                                  {@code BGDONE <id> OK <status> <url-encoded body>} | {@code BGDONE <id> ERR <class> <message>}
  * QUIT                             -> BYE, and main returns (worker threads are daemons: the JVM exits unless
  *                                  something else keeps it)
@@ -205,7 +206,16 @@ public final class InteractiveApp {
         try (CloseableHttpClient client = habits.newClient(mode);
              org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response = client.execute(Exchange.request(method, url, null))) {
             org.apache.hc.core5.http.HttpEntity entity = response.getEntity();
-            String text = entity == null ? "" : org.apache.hc.core5.http.io.entity.EntityUtils.toString(entity, StandardCharsets.UTF_8);
+            String text;
+            if (entity != null && entity.getContentLength() >= 0 && entity.getContentLength() <= Integer.MAX_VALUE) {
+                // Exactly Content-Length bytes, and no read past them: HttpClient releases the connection when a read
+                // meets the end of the body (before EntityUtils.toString even returns), and the line must be out first.
+                byte[] body = new byte[(int) entity.getContentLength()];
+                new java.io.DataInputStream(entity.getContent()).readFully(body);
+                text = new String(body, StandardCharsets.UTF_8);
+            } else {
+                text = entity == null ? "" : org.apache.hc.core5.http.io.entity.EntityUtils.toString(entity, StandardCharsets.UTF_8);
+            }
             print("BGDONE " + id + " OK " + response.getCode() + " " + Exchange.enc(text));
             printed = true;
         } catch (java.io.IOException | org.apache.hc.core5.http.ParseException | RuntimeException e) {
