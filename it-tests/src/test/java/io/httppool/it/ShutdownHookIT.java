@@ -65,7 +65,7 @@ class ShutdownHookIT extends UpstreamTest {
      * The same when the request in flight runs on a pool replaced meanwhile (JMX recreate(): "requests in flight
      * finish on the old one"): the shutdown hook must give it the same grace.
      *
-     * <p>Fails with the agent as it is: the JVM exits about 50 ms after QUIT and the request never completes.
+     * <p>Fails with the agent as it is: the JVM exits within about 0.1 s of QUIT and the request never completes.
      * {@code Apache5ManagedPool.shutdown} waits only while the current manager has leases, then closes the replaced
      * managers, whose leases it never waited for. With that loop also counting the leases of the replaced managers
      * (tried, then reverted) this test passes. Enable it with the fix.
