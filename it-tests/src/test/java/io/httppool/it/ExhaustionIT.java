@@ -35,12 +35,14 @@ class ExhaustionIT extends UpstreamTest {
     /** What one exhaustion run saw. */
     private record Exhaustion(JvmRunner.Outcome third, long elapsedMs, long roundTripMs, JvmRunner.Outcome fourth,
                               JvmRunner.Outcome slow1, JvmRunner.Outcome slow2, JvmRunner.Outcome after, int maxOpen, StatusEndpoint.Metrics metrics,
-                              List<String> health, String stderr, String transcript) {
+                              List<String> health, List<String> healthWhileWaiting, String healthAfter, String stderr, String transcript) {
         String report() {
             return "third request: " + third + " after " + elapsedMs + " ms (round trip " + roundTripMs + " ms)"
                     + "\nfourth request (sent right after, while the slow ones run): " + fourth + "\nslow ones: " + slow1 + ", " + slow2
                     + "\nonce they are done: " + after
-                    + "\nmost connections open at once at the server: " + maxOpen + "\n/health meanwhile: " + health;
+                    + "\nmost connections open at once at the server: " + maxOpen + "\n/health meanwhile: " + health
+                    + "\n/health polled while the third and fourth requests ran: " + healthWhileWaiting
+                    + "\n/health once the slow ones are done, at the next check: " + healthAfter;
         }
     }
 
@@ -67,6 +69,21 @@ class ExhaustionIT extends UpstreamTest {
             app.send("BG slow2 default GET " + base + "/delay/2000");
             assertTrue(awaitServed(upstream, "/delay/2000", 2, 10_000), "both slow requests must be at the server\n" + app.describe());
 
+            // With health checks on, /health is polled (from this JVM) while requests wait for a connection.
+            List<String> whileWaiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(healthInterval != null);
+            Thread poller = new Thread(() -> {
+                while (polling.get()) {
+                    try {
+                        whileWaiting.add(describe(status.health()));
+                    } catch (RuntimeException failed) {
+                        whileWaiting.add("no answer: " + failed);
+                    }
+                    RecoveryIT.sleep(25);
+                }
+            }, "health-poller");
+            poller.setDaemon(true);
+            poller.start();
             long start = System.nanoTime();
             JvmRunner.Outcome third = app.send("REQ default GET " + base + "/ok");
             long roundTripMs = (System.nanoTime() - start) / 1_000_000;
@@ -75,14 +92,39 @@ class ExhaustionIT extends UpstreamTest {
             List<String> health = new java.util.ArrayList<>();
             health.add(h.reply.status + " " + h.pool(POOL).get("state") + " (" + h.pool(POOL).get("reason") + ")");
             JvmRunner.Outcome fourth = app.send("REQ default GET " + base + "/ok");
+            polling.set(false);
+            try {
+                poller.join(10_000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             JvmRunner.Outcome slow1 = app.send("WAIT slow1");
             JvmRunner.Outcome slow2 = app.send("WAIT slow2");
             JvmRunner.Outcome after = app.send("REQ default GET " + base + "/ok");
             h = status.health();
             health.add(h.reply.status + " " + h.pool(POOL).get("state") + " (" + h.pool(POOL).get("reason") + ")");
+            String healthAfter = healthInterval == null ? null
+                    : describe(status.awaitPoolState(POOL, "HEALTHY", java.time.Duration.ofSeconds(10)));
             return new Exhaustion(third, elapsedMs, roundTripMs, fourth, slow1, slow2, after, counter.maxOpen(), status.metrics(),
-                    health, app.stderr(), app.describe());
+                    health, collapse(whileWaiting), healthAfter, app.stderr(), app.describe());
         }
+    }
+
+    /** {@code <http status> <UP|DOWN> <pool state> (<reason>)}. */
+    private static String describe(StatusEndpoint.Health h) {
+        java.util.Map<String, String> p = h.pool(POOL);
+        return h.reply.status + " " + h.status() + " " + p.get("state") + " (" + p.get("reason") + ")";
+    }
+
+    /** Consecutive repeats dropped. */
+    private static List<String> collapse(List<String> samples) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String s : samples) {
+            if (out.isEmpty() || !out.get(out.size() - 1).equals(s)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /**
@@ -117,12 +159,24 @@ class ExhaustionIT extends UpstreamTest {
      * request waiting, but the leases are requests in progress against a slow upstream, not lost ones. The pool
      * is not unusable (issue 3, point 2), so it must not be recreated: a fresh pool next to the busy one would
      * open connections beyond HTTP_MAX_CONNECTIONS to an upstream that is already slow, and the waiting
-     * request's error would describe the fresh pool instead of the exhausted one.
+     * request's error would describe the fresh pool instead of the exhausted one. It is reported, though
+     * (README "States and rules"): while a request waits, /health answers 200 UP with the pool DEGRADED,
+     * {@code stalled: all 2 connections leased, 1 waiting, none released in the last ...} or
+     * {@code 1 waiting for a connection}, never UNHEALTHY; once the slow requests are done, HEALTHY again
+     * (the control: the DEGRADED came from the waiter, not from something that is always there).
      */
     @Test
     void slowRequestsHoldingEveryConnectionLongerThanAHealthIntervalAreNotAWedge() {
         Exhaustion e = exhaust("0.5");
         System.out.println("exhaustion, health checks every 0.5 s\n" + e.report());
+        java.util.regex.Pattern waitingVerdict = java.util.regex.Pattern.compile(
+                "200 UP DEGRADED \\((stalled: all 2 connections leased, \\d+ waiting, none released in the last .+|\\d+ waiting for a connection)\\)");
+        assertTrue(e.healthWhileWaiting.stream().anyMatch(h -> waitingVerdict.matcher(h).matches()),
+                "while a request waits for one of the 2 connections the slow requests hold, a check must report the pool"
+                        + " DEGRADED ('stalled: ...' or 'N waiting for a connection'), /health still 200 UP\n" + e.report());
+        assertTrue(e.healthWhileWaiting.stream().allMatch(h -> h.startsWith("200 UP ") && !h.contains("UNHEALTHY")),
+                "slow requests are never UNHEALTHY nor DOWN\n" + e.report());
+        assertEquals("200 UP HEALTHY (ok)", e.healthAfter, "control: HEALTHY once nobody waits\n" + e.report());
         List<String> recreated = AgentLog.lines(e.stderr, AgentLog.TAG, " recreated: ");
         assertEquals(List.of(), recreated, "slow requests in progress are no reason to recreate the pool\n" + e.report());
         assertEquals(0, e.metrics.pool("http_client_pool_recreations_total", POOL), e.metrics.text);

@@ -1,6 +1,7 @@
 package io.httppool.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.httppool.it.apps.LoadApp;
+import io.httppool.it.harness.CountingForwarder;
 import io.httppool.it.harness.JvmRunner;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
@@ -53,25 +55,64 @@ class HarnessSelfCheckIT extends UpstreamTest {
         }
     }
 
-    /** The forwarder's idle close (used by the stale-connection test) really closes a kept-alive connection. */
+    /**
+     * The forwarder's idle close (used by the stale-connection and recovery tests) really closes a kept-alive
+     * connection, and the close is the forwarder's, not the server's: with the idle close off, the same kept-alive
+     * connection stays open well past the idle time (the server does not close it), and with it on the forwarder
+     * counts the close as its own ({@code idleClosed()}), which a close by the server is not.
+     */
     @Test
     void forwarderClosesIdleConnections() throws Exception {
-        upstream.httpCounter().idleCloseMillis(300);
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", upstream.httpCounter().port())) {
+        CountingForwarder forwarder = upstream.newCounter(false);
+
+        forwarder.reset();
+        IdleRun off = idleRun(forwarder, 0, 1500);
+        int idleClosedOff = forwarder.idleClosed();
+        forwarder.reset();
+        IdleRun on = idleRun(forwarder, 300, 5000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (forwarder.idleClosed() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the forwarder counts its close right after the client has seen it
+        }
+        int idleClosedOn = forwarder.idleClosed();
+        String report = "idle close off: " + off + ", counted by the forwarder: " + idleClosedOff
+                + "\nidle close 300 ms: " + on + ", counted by the forwarder: " + idleClosedOn;
+        System.out.println("forwarder idle close\n" + report);
+
+        assertTrue(off.answered && on.answered, "premise: both requests were answered\n" + report);
+        assertFalse(off.closedByPeer, "control: without the forwarder's idle close the server keeps the connection open for"
+                + " 1.5 s, so a close within that time is not the server's\n" + report);
+        assertEquals(0, idleClosedOff, report);
+        assertTrue(on.closedByPeer, "the forwarder closes the idle kept-alive connection\n" + report);
+        assertTrue(on.waitedMs >= 200 && on.waitedMs < 3000, "after about 300 ms idle\n" + report);
+        assertEquals(1, idleClosedOn, "the forwarder counts the close as its own\n" + report);
+    }
+
+    /** One kept-alive connection: answered at all, then closed by the other side (EOF) or still open after {@code waitMs}. */
+    private record IdleRun(boolean answered, boolean closedByPeer, long waitedMs) {
+    }
+
+    private static IdleRun idleRun(CountingForwarder forwarder, long idleCloseMs, int waitMs) throws java.io.IOException {
+        forwarder.idleCloseMillis(idleCloseMs);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", forwarder.port())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             java.io.InputStream in = s.getInputStream();
             byte[] buf = new byte[4096];
             int n = in.read(buf);
-            assertTrue(n > 0 && new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
+            boolean answered = n > 0 && new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+            s.setSoTimeout(waitMs);
             long start = System.nanoTime();
-            while (in.read(buf) >= 0) {
-                // drain the rest of the response until the forwarder closes the idle connection
+            try {
+                while (in.read(buf) >= 0) {
+                    // the rest of the response, then EOF when the other side closes the connection
+                }
+                return new IdleRun(answered, true, (System.nanoTime() - start) / 1_000_000);
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                return new IdleRun(answered, false, (System.nanoTime() - start) / 1_000_000);
             }
-            long waited = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(waited >= 200 && waited < 3000, "closed after " + waited + " ms");
         } finally {
-            upstream.httpCounter().idleCloseMillis(0);
+            forwarder.idleCloseMillis(0);
         }
     }
 }

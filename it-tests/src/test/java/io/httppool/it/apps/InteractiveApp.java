@@ -35,7 +35,21 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *     -> OK &lt;status&gt; &lt;body&gt;  |  ERR &lt;class of what reading threw&gt; &lt;message&gt;
  * JMX &lt;object name&gt; &lt;attribute&gt;    an attribute read from this JVM's platform MBean server
  *     -> OK 0 &lt;url-encoded value&gt; (a map as k=v,k=v)  |  ERR &lt;class&gt; &lt;message&gt;
- * QUIT
+ * JMXOP &lt;object name&gt; &lt;operation&gt;  a no-argument operation invoked in this JVM's platform MBean server
+ *     -> OK 0 &lt;url-encoded return value&gt; ("null" for void)  |  ERR &lt;class&gt; &lt;message&gt;
+ * SHUTDOWNPOOL                     shuts down the connection manager that
+ *                                  {@code PoolingHttpClientConnectionManagerBuilder.create().build()} returns (under the
+ *                                  agent: the managed default one) from outside the agent: sets its private
+ *                                  {@code closed} flag and closes its private {@code pool} (CloseMode.GRACEFUL), as its
+ *                                  own close() would, without calling close() (which the agent ignores on managed
+ *                                  managers) -> OK 0 &lt;manager class@identity hash&gt;
+ * BGPRINT &lt;id&gt; &lt;mode&gt; &lt;METHOD&gt; &lt;url&gt;  a per-request-client request on a background (daemon) thread -> OK 0 started;
+ *                                  once its body is read (its Content-Length bytes, not on to the end of the stream, which
+ *                                  would release the connection), so while the connection is still leased, the app prints
+ *                                  on its own the line
+ *                                  {@code BGDONE <id> OK <status> <url-encoded body>} | {@code BGDONE <id> ERR <class> <message>}
+ * QUIT                             -> BYE, and main returns (worker threads are daemons: the JVM exits unless
+ *                                  something else keeps it)
  * </pre>
  * Prints {@code READY} once started. Program arguments: the habit options of {@link Habits}.
  */
@@ -54,8 +68,7 @@ public final class InteractiveApp {
         });
         long lastElapsedMs = -1;
         java.util.Map<String, ClientLibrary> libraries = new java.util.HashMap<>();
-        System.out.println("READY");
-        System.out.flush();
+        print("READY");
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             line = line.trim();
             if (line.isEmpty()) {
@@ -65,14 +78,12 @@ public final class InteractiveApp {
             String result;
             try {
                 if (line.startsWith("LREQ ") || line.startsWith("LSEQ ")) {
-                    System.out.println(libraryCommand(line, libraries));
-                    System.out.flush();
+                    print(libraryCommand(line, libraries));
                     continue;
                 }
                 switch (p[0]) {
                     case "QUIT":
-                        System.out.println("BYE");
-                        System.out.flush();
+                        print("BYE");
                         return;
                     case "REQ": {
                         Habits.check(p[1]);
@@ -126,6 +137,23 @@ public final class InteractiveApp {
                     case "JMX":
                         result = "OK 0 " + Exchange.enc(jmx(p[1], p[2]));
                         break;
+                    case "JMXOP":
+                        result = "OK 0 " + Exchange.enc(String.valueOf(java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                                .invoke(new javax.management.ObjectName(p[1]), p[2], new Object[0], new String[0])));
+                        break;
+                    case "SHUTDOWNPOOL":
+                        result = "OK 0 " + Exchange.enc(shutDownPool());
+                        break;
+                    case "BGPRINT": {
+                        Habits.check(p[2]);
+                        String id = p[1];
+                        String mode = p[2];
+                        String method = p[3];
+                        String url = p[4];
+                        workers.execute(() -> backgroundPrint(habits, id, mode, method, url));
+                        result = "OK 0 started";
+                        break;
+                    }
                     case "OPEN":
                         Habits.check(p[2]);
                         clients.put(p[1], habits.newClient(p[2]));
@@ -146,11 +174,61 @@ public final class InteractiveApp {
                         result = "ERR " + IllegalArgumentException.class.getName() + " unknown+command";
                 }
             } catch (RuntimeException | java.io.IOException | java.util.concurrent.ExecutionException
-                     | java.util.concurrent.TimeoutException | javax.management.JMException e) {
+                     | java.util.concurrent.TimeoutException | javax.management.JMException
+                     | ReflectiveOperationException e) {
                 result = "ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage()));
             }
-            System.out.println(result);
-            System.out.flush();
+            print(result);
+        }
+    }
+
+    /** One line on stdout; the main loop and background threads never interleave within a line. */
+    private static synchronized void print(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /**
+     * Closes the manager a builder returns as its own close() would (closed flag set, pool closed), but without
+     * calling close(): under the agent that is the shared default manager, whose close() the agent ignores.
+     */
+    private static String shutDownPool() throws ReflectiveOperationException {
+        org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager manager =
+                org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create().build();
+        Class<?> type = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager.class;
+        java.lang.reflect.Field closed = type.getDeclaredField("closed");
+        closed.setAccessible(true);
+        java.lang.reflect.Field pool = type.getDeclaredField("pool");
+        pool.setAccessible(true);
+        ((java.util.concurrent.atomic.AtomicBoolean) closed.get(manager)).set(true);
+        ((org.apache.hc.core5.pool.ManagedConnPool<?, ?>) pool.get(manager)).close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
+        return manager.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(manager))
+                + (manager.isClosed() ? " closed" : " NOT closed");
+    }
+
+    /** BGPRINT: prints {@code BGDONE <id> ...} once the body is read, while the response (and its connection) is still open. */
+    @SuppressWarnings("deprecation")
+    private static void backgroundPrint(Habits habits, String id, String mode, String method, String url) {
+        boolean printed = false;
+        try (CloseableHttpClient client = habits.newClient(mode);
+             org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response = client.execute(Exchange.request(method, url, null))) {
+            org.apache.hc.core5.http.HttpEntity entity = response.getEntity();
+            String text;
+            if (entity != null && entity.getContentLength() >= 0 && entity.getContentLength() <= Integer.MAX_VALUE) {
+                // Exactly Content-Length bytes, and no read past them: HttpClient releases the connection when a read
+                // meets the end of the body (before EntityUtils.toString even returns), and the line must be out first.
+                byte[] body = new byte[(int) entity.getContentLength()];
+                new java.io.DataInputStream(entity.getContent()).readFully(body);
+                text = new String(body, StandardCharsets.UTF_8);
+            } else {
+                text = entity == null ? "" : org.apache.hc.core5.http.io.entity.EntityUtils.toString(entity, StandardCharsets.UTF_8);
+            }
+            print("BGDONE " + id + " OK " + response.getCode() + " " + Exchange.enc(text));
+            printed = true;
+        } catch (java.io.IOException | org.apache.hc.core5.http.ParseException | RuntimeException e) {
+            if (!printed) { // a failure of close() after the line is out is not the request's outcome
+                print("BGDONE " + id + " ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage())));
+            }
         }
     }
 

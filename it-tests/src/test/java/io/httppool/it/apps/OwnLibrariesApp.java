@@ -10,10 +10,10 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
- * An application that brings its own Byte Buddy and SLF4J 2 (with a provider), the libraries the agent
+ * An application that brings its own Byte Buddy and SLF4J (2.x with a provider, or 1.7 with its binding), the libraries the agent
  * bundles relocated. It uses both, then makes per-request-client calls.
  * Args: base-url requests threads. Prints {@code BYTEBUDDY <its jar> <generated toString>},
- * {@code SLF4J <provider class>} and {@code RESULT ok=<n> failed=<n>}.
+ * {@code SLF4J <logger factory class>} and {@code RESULT ok=<n> failed=<n>}.
  */
 public final class OwnLibrariesApp {
 
@@ -33,7 +33,7 @@ public final class OwnLibrariesApp {
         System.out.println("BYTEBUDDY " + jar.substring(jar.lastIndexOf('/') + 1)
                 + " " + generated.getDeclaredConstructor().newInstance());
 
-        org.slf4j.LoggerFactory.getLogger("own-app").info("application logging through its own SLF4J 2");
+        org.slf4j.LoggerFactory.getLogger("own-app").info("application logging through its own SLF4J");
         System.out.println("SLF4J " + org.slf4j.LoggerFactory.getILoggerFactory().getClass().getName());
 
         AtomicInteger ok = new AtomicInteger();

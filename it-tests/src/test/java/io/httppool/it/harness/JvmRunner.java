@@ -195,7 +195,10 @@ public final class JvmRunner {
         private final Duration timeout;
         private final Writer stdin;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> transcript = new ArrayList<>();
+        /** Lines the app prints on its own, not as the answer to a command ({@code BGDONE ...}). */
+        private final BlockingQueue<String> asyncLines = new LinkedBlockingQueue<>();
+        private final List<String> transcript = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread reader;
 
         Interactive(Process process, List<String> command, Map<String, String> env, Path err, Duration timeout) {
             this.process = process;
@@ -204,10 +207,15 @@ public final class JvmRunner {
             this.err = err;
             this.timeout = timeout;
             this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
+            this.reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String l = r.readLine(); l != null; l = r.readLine()) {
-                        lines.add(l);
+                        if (l.startsWith(ASYNC_PREFIX)) {
+                            asyncLines.add(l);
+                            transcript.add("<< " + l);
+                        } else {
+                            lines.add(l);
+                        }
                     }
                 } catch (IOException ignored) {
                     // process gone
@@ -223,6 +231,58 @@ public final class JvmRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
+            }
+        }
+
+        /** The prefix of lines the app prints by itself (InteractiveApp's {@code BGPRINT}); never a command's answer. */
+        public static final String ASYNC_PREFIX = "BGDONE ";
+
+        /** Waits up to {@code wait} for the next line the app printed by itself ({@code BGDONE ...}); null if none came. */
+        public String awaitAsyncLine(Duration wait) {
+            try {
+                return asyncLines.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        /** How the app ended after {@link #quit}: exit code, time from QUIT to exit, lines printed meanwhile. */
+        public record Exit(int exitCode, boolean exited, long millisAfterQuit, List<String> asyncLines, List<String> lines) {
+        }
+
+        /**
+         * Sends QUIT and waits up to {@code wait} for the process to end (killed after that), then for its stdout
+         * to be read to the end. Returns the exit code, how long the JVM took to exit after QUIT was sent, and the
+         * lines it printed that nobody read yet ({@code BGDONE ...} apart from the others, e.g. {@code BYE}).
+         */
+        public Exit quit(Duration wait) {
+            long sent = System.nanoTime();
+            try {
+                stdin.write("QUIT\n");
+                stdin.flush();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            transcript.add("> QUIT");
+            boolean exited;
+            try {
+                exited = process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+                long millis = (System.nanoTime() - sent) / 1_000_000;
+                if (!exited) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+                reader.join(10_000);
+                List<String> async = new ArrayList<>();
+                asyncLines.drainTo(async);
+                List<String> rest = new ArrayList<>();
+                lines.drainTo(rest);
+                rest.forEach(l -> transcript.add("< " + l));
+                return new Exit(exited ? process.exitValue() : -1, exited, millis, async, rest);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
 

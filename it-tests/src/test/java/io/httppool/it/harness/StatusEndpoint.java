@@ -16,15 +16,21 @@ import java.util.regex.Pattern;
 /**
  * The agent's status server of one child JVM ({@code HTTP_POOL_STATUS_PORT=0}), read from the test JVM
  * (which has no agent) with plain {@link HttpURLConnection}: the port comes from the agent's log line
- * {@code Status server listening on http://127.0.0.1:<port>/ (GET /health, GET /metrics)}.
+ * {@code Status server listening on http://127.0.0.1:<port>/ (GET /health, GET /metrics)}. The host of that
+ * line is whatever the server bound ({@code 0.0.0.0}, {@code [0:0:0:0:0:0:0:1]}...); requests go to it, or to
+ * the host given to {@link #via(String)}.
  */
 public final class StatusEndpoint {
 
-    private static final Pattern LISTENING = Pattern.compile("Status server listening on http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern LISTENING = Pattern.compile("Status server listening on http://(\\[[0-9A-Fa-f:.%a-z]+\\]|[^:/\\s]+):(\\d+)/");
 
+    private final String loggedHost;
+    private final String host;
     private final int port;
 
-    private StatusEndpoint(int port) {
+    private StatusEndpoint(String loggedHost, String host, int port) {
+        this.loggedHost = loggedHost;
+        this.host = host;
         this.port = port;
     }
 
@@ -34,11 +40,11 @@ public final class StatusEndpoint {
         do {
             Matcher m = LISTENING.matcher(stderr.get());
             if (m.find()) {
-                return new StatusEndpoint(Integer.parseInt(m.group(1)));
+                return new StatusEndpoint(m.group(1), m.group(1), Integer.parseInt(m.group(2)));
             }
             sleep(50);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("no '" + AgentLog.TAG + " ... Status server listening on http://127.0.0.1:<port>/' line within "
+        throw new AssertionError("no '" + AgentLog.TAG + " ... Status server listening on http://<host>:<port>/' line within "
                 + wait + "\n" + context.get());
     }
 
@@ -48,6 +54,16 @@ public final class StatusEndpoint {
 
     public int port() {
         return port;
+    }
+
+    /** The host as the agent's log line wrote it: {@code 127.0.0.1}, {@code 0.0.0.0}, {@code [0:0:0:0:0:0:0:1]}... */
+    public String loggedHost() {
+        return loggedHost;
+    }
+
+    /** The same server, reached through another host (e.g. {@code 127.0.0.1} for a server bound to {@code 0.0.0.0}, or {@code [::1]}). */
+    public StatusEndpoint via(String otherHost) {
+        return new StatusEndpoint(loggedHost, otherHost, port);
     }
 
     /** One answer of the status server. */
@@ -74,7 +90,7 @@ public final class StatusEndpoint {
 
     public Reply request(String method, String path) {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host + ":" + port + path).toURL().openConnection();
             c.setRequestMethod(method);
             c.setConnectTimeout(5000);
             c.setReadTimeout(10_000);
@@ -89,7 +105,7 @@ public final class StatusEndpoint {
             c.disconnect();
             return new Reply(status, type, body);
         } catch (IOException e) {
-            throw new UncheckedIOException("status server on port " + port + ": " + method + " " + path, e);
+            throw new UncheckedIOException("status server on " + host + " port " + port + ": " + method + " " + path, e);
         }
     }
 

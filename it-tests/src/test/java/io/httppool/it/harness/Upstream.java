@@ -32,7 +32,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  */
 public final class Upstream implements AutoCloseable {
 
-    public static final List<Integer> DELAYS = List.of(20, 30, 1000, 1500, 2000);
+    public static final List<Integer> DELAYS = List.of(20, 30, 1000, 1500, 2000, 3000);
 
     /** A mix of responses for the "identical responses" test: every status class, a redirect, a body. */
     public static final String MIXED_PATHS = "/ok,/echo,/notfound,/error,/redirect,/empty,/big";
