@@ -140,7 +140,7 @@ class ExhaustionIT extends UpstreamTest {
         JvmRunner.Outcome third = e.third;
         assertTrue(!third.ok && third.errorClass.endsWith("ConnectionRequestTimeoutException"),
                 "the third request must fail waiting for a connection\n" + e.report() + "\n" + e.transcript);
-        for (String part : List.of("no connection free in pool " + POOL, "leased=2", "available=0", "pending=", "max=2")) {
+        for (String part : List.of("no connection free in pool " + POOL, "leased=2", "available=0", "others waiting=", "max=2")) {
             assertTrue(third.errorMessage.contains(part), "the error must say '" + part + "': " + third.errorMessage);
         }
         assertTrue(e.elapsedMs >= POOL_TIMEOUT_MS - 100, "it waited HTTP_POOL_TIMEOUT before failing\n" + e.report());

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -65,12 +64,9 @@ class ShutdownHookIT extends UpstreamTest {
      * The same when the request in flight runs on a pool replaced meanwhile (JMX recreate(): "requests in flight
      * finish on the old one"): the shutdown hook must give it the same grace.
      *
-     * <p>Fails with the agent as it is: the JVM exits within about 0.1 s of QUIT and the request never completes.
-     * {@code Apache5ManagedPool.shutdown} waits only while the current manager has leases, then closes the replaced
-     * managers, whose leases it never waited for. With that loop also counting the leases of the replaced managers
-     * (tried, then reverted) this test passes. Enable it with the fix.
+     * <p>Red when {@code Apache5ManagedPool.shutdown} waits only while the current manager has leases: the JVM then
+     * exits within about 0.1 s of QUIT and the request never completes.
      */
-    @Disabled("agent bug: the shutdown hook does not wait for requests in flight on a replaced pool (see Javadoc)")
     @Test
     void aRequestInFlightOnAReplacedPoolAtExitFinishesToo() {
         CountingForwarder counter = upstream.newCounter(false);

@@ -95,6 +95,9 @@ public final class StatusServer {
     }
 
     private static String hostForUrl(InetSocketAddress address) {
+        if (address.getAddress() != null && address.getAddress().isAnyLocalAddress()) {
+            return "0.0.0.0"; // all interfaces: a dual-stack JVM reports [0:0:0:0:0:0:0:0], which reads like an error
+        }
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }

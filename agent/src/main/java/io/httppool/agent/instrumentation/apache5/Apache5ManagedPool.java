@@ -195,7 +195,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
         PoolStats stats = stats();
         TimeoutException error = new TimeoutException("http-pool-agent: no connection free in pool " + name() + " within "
                 + waited + " (HTTP_POOL_TIMEOUT): leased=" + stats.leased() + ", available=" + stats.available()
-                + ", pending=" + stats.pending() + ", max=" + stats.max()
+                + ", others waiting=" + stats.pending() + ", max=" + stats.max()
                 + ". Raise HTTP_MAX_CONNECTIONS, or check for responses that are never closed.");
         error.initCause(cause);
         return error;
@@ -463,7 +463,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
     @Override
     public void shutdown(Duration grace) {
         long deadline = clock.millis() + grace.toMillis();
-        while (current.getTotalStats().getLeased() > 0 && clock.millis() < deadline) {
+        while (leasedAnywhere() > 0 && clock.millis() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -475,6 +475,17 @@ final class Apache5ManagedPool extends BasicManagedPool {
             Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
         }
         evictIdle();
+    }
+
+    /** Leases on the current manager and on replaced ones still draining (a long download may run there). */
+    private int leasedAnywhere() {
+        int leased = current.getTotalStats().getLeased();
+        for (PoolingHttpClientConnectionManager old : retired) {
+            if (!old.isClosed()) {
+                leased += old.getTotalStats().getLeased();
+            }
+        }
+        return leased;
     }
 
     @Override
