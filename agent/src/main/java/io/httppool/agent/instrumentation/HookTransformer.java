@@ -103,7 +103,7 @@ public final class HookTransformer implements ClassFileTransformer {
 
         LibrarySupport(LibraryInstrumentation library, Supplier<ClassDefiner> definer) {
             this.library = library;
-            this.helpers = new HelperInjector(library.helperClassNames());
+            this.helpers = new HelperInjector(library.helperClassNames(), library.helpersRequiring());
             this.definer = definer;
         }
 
@@ -126,7 +126,7 @@ public final class HookTransformer implements ClassFileTransformer {
             try {
                 String unsupported = library.unsupportedReason(loader);
                 if (unsupported == null) {
-                    String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytes(), library.packages());
+                    String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytesFor(loader), library.packages());
                     if (missing != null) {
                         unsupported = "version " + library.versionIn(loader) + " lacks " + missing;
                     }

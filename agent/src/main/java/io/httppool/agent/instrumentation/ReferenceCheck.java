@@ -91,6 +91,21 @@ final class ReferenceCheck {
         return shown.size() > 3 ? list + " and " + (shown.size() - 3) + " more" : list;
     }
 
+    /**
+     * Whether a library requirement holds in {@code loader}: {@code owner} (internal name) exists, and with
+     * {@code owner#method} it declares a method of that name. Reads class files only.
+     */
+    static boolean holds(ClassLoader loader, String requirement) {
+        int hash = requirement.indexOf('#');
+        String owner = hash < 0 ? requirement : requirement.substring(0, hash);
+        Members members = new ReferenceCheck(loader).members(owner);
+        if (members == null || hash < 0) {
+            return members != null;
+        }
+        String prefix = requirement.substring(hash + 1) + "(";
+        return members.methods().stream().anyMatch(method -> method.startsWith(prefix));
+    }
+
     /** The fields of the hooked class its calls read ({@link Value#field}). */
     private static List<Value.Field> fieldsReadBy(Hook hook) {
         List<Value.Field> fields = new ArrayList<>();

@@ -48,13 +48,17 @@ public interface ClientLibrary {
     static ClientLibrary of(String name, Map<String, String> options) {
         switch (name) {
             case "apache5":
-                return new Apache5Library(new Habits(options));
+                return new Apache5Library(new Habits(options), false);
+            case "apache5-5.0":
+            case "apache5-5.1":
+                // the same habits, run on HttpClient 5.0/5.1 jars put first on the class path (harness/OlderHttpClient5)
+                return new Apache5Library(new Habits(options), true);
             case "jdk":
                 return new JdkLibrary();
             case "okhttp":
                 return new OkHttpLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, jdk, okhttp");
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1, jdk, okhttp");
         }
     }
 }

@@ -37,6 +37,7 @@ public final class JvmRunner {
     private Duration timeout = Duration.ofMinutes(2);
     private String name;
     private String classPathFirst;
+    private List<String> replacedPrefixes = List.of();
     private Path javaHome = Path.of(System.getProperty("java.home"));
 
     private JvmRunner(Class<?> mainClass) {
@@ -99,6 +100,16 @@ public final class JvmRunner {
         return this;
     }
 
+    /**
+     * Runs the child on other versions of a library: {@code jars} first, and the test class path's own jars
+     * whose file names start with one of {@code replacedPrefixes} left out (no mix of two versions).
+     */
+    public JvmRunner replacingLibrary(String jars, String... replacedPrefixes) {
+        this.classPathFirst = jars;
+        this.replacedPrefixes = List.of(replacedPrefixes);
+        return this;
+    }
+
     public JvmRunner name(String name) {
         this.name = name.replaceAll("[^A-Za-z0-9._-]", "_");
         return this;
@@ -116,8 +127,13 @@ public final class JvmRunner {
         cmd.addAll(Certificates.get().trustStoreJvmArgs());
         sysprops.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
-        cmd.add(classPathFirst == null ? Settings.childClassPath()
-                : classPathFirst + java.io.File.pathSeparator + Settings.childClassPath());
+        String testClassPath = Settings.childClassPath();
+        if (!replacedPrefixes.isEmpty()) {
+            testClassPath = java.util.Arrays.stream(testClassPath.split(java.io.File.pathSeparator))
+                    .filter(entry -> replacedPrefixes.stream().noneMatch(Path.of(entry).getFileName().toString()::startsWith))
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        }
+        cmd.add(classPathFirst == null ? testClassPath : classPathFirst + java.io.File.pathSeparator + testClassPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;

@@ -39,6 +39,22 @@ public final class Apache5Hooks {
         Apache5Pools.clientBuildEnded();
     }
 
+    public static void managerMade(PoolingHttpClientConnectionManager manager) {
+        try {
+            Apache5Pools.managerMade(manager);
+        } catch (Throwable error) {
+            AgentErrors.record("connection manager made", error);
+        }
+    }
+
+    public static void limitChanging(PoolingHttpClientConnectionManager manager, String setter) {
+        try {
+            Apache5Pools.limitChanging(manager, setter);
+        } catch (Throwable error) {
+            AgentErrors.record("connection manager limits", error);
+        }
+    }
+
     public static MinimalHttpClient minimalClient() {
         try {
             PoolingHttpClientConnectionManager shared = Apache5Pools.defaultManager();
@@ -115,6 +131,15 @@ public final class Apache5Hooks {
     public static boolean redirectConnect(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           TimeValue timeout, HttpContext context) throws IOException {
         return Apache5Pools.redirectConnect(manager, endpoint, timeout, context);
+    }
+
+    public static TimeValue connectTimeout(PoolingHttpClientConnectionManager manager, TimeValue requested) {
+        try {
+            return Apache5Pools.connectTimeout(manager, requested);
+        } catch (Throwable error) {
+            AgentErrors.record("connect timeout", error);
+            return requested;
+        }
     }
 
     public static void connected(Throwable thrown, PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {

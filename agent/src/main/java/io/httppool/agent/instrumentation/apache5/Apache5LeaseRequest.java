@@ -19,6 +19,9 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class Apache5LeaseRequest implements LeaseRequest {
 
+    /** How long an admitted lease may wait for the library pool's lock: in effect, as long as it takes. */
+    private static final Timeout LIBRARY_LOCK_WAIT = Timeout.ofHours(1);
+
     private final Apache5ManagedPool pool;
     private final String id;
     private final HttpRoute route;
@@ -52,8 +55,10 @@ final class Apache5LeaseRequest implements LeaseRequest {
         try {
             // Behind the gate the library's pool has no limit: it hands out or creates an entry at once, and
             // the only wait left is for its lock. That wait must not fail a request the gate admitted (with a
-            // timeout it did, under heavy CPU load, after 5 s): the gate alone applies HTTP_POOL_TIMEOUT.
-            Timeout libraryWait = pool.gated() ? Timeout.DISABLED : requestTimeout;
+            // timeout it did, under heavy CPU load, after 5 s): the gate alone applies HTTP_POOL_TIMEOUT. Not
+            // Timeout.DISABLED: HttpCore before 5.2 turns that into tryLock(0), which fails at once whenever
+            // another thread holds the lock.
+            Timeout libraryWait = pool.gated() ? LIBRARY_LOCK_WAIT : requestTimeout;
             LeaseRequest real = Apache5Pools.leaseUnmanaged(manager, id, route, libraryWait, state);
             delegate = real;
             if (cancelled) {

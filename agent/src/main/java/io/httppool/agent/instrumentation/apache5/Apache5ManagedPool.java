@@ -152,7 +152,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
         if (connection == null) {
             return;
         }
-        if (lifetimeOf(entry.getRoute()).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
+        if (expired(entry, connection)) {
             counters().expiredByLifetime();
             endpoint.close(CloseMode.GRACEFUL);
         } else if (addressMoved(entry)) {
@@ -162,7 +162,17 @@ final class Apache5ManagedPool extends BasicManagedPool {
     }
 
     private ConnectionLifetime lifetimeOf(HttpRoute route) {
-        return settings.connectionConfigs().appSetTimeToLive(route) ? ConnectionLifetime.NONE : settings.lifetime();
+        return settings.connectionSettings().appSetTimeToLive(route) ? ConnectionLifetime.NONE : settings.lifetime();
+    }
+
+    private boolean expired(PoolEntry<HttpRoute, ?> entry, Object connection) {
+        long created = Apache5Versions.API.createdMillis(entry);
+        return created >= 0 && lifetimeOf(entry.getRoute()).expired(created, clock.currentTimeMillis(), connection);
+    }
+
+    /** See {@link Apache5ConnectionSettings#connectTimeout}. */
+    TimeValue connectTimeout(TimeValue requested) {
+        return settings.connectionSettings().connectTimeout(requested);
     }
 
     private boolean addressMoved(PoolEntry<HttpRoute, ?> entry) {
@@ -237,7 +247,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
             }
         }
         Object connection = entry.getConnection();
-        if (connection != null && lifetimeOf(route).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
+        if (connection != null && expired(entry, connection)) {
             counters().expiredByLifetime();
             return null;
         }
@@ -371,7 +381,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     @Override
     public boolean isOpen() {
-        return !current.isClosed();
+        return !Apache5Versions.API.isClosed(current);
     }
 
     @Override
@@ -481,7 +491,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
     private int leasedAnywhere() {
         int leased = current.getTotalStats().getLeased();
         for (PoolingHttpClientConnectionManager old : retired) {
-            if (!old.isClosed()) {
+            if (!Apache5Versions.API.isClosed(old)) {
                 leased += old.getTotalStats().getLeased();
             }
         }
@@ -499,11 +509,11 @@ final class Apache5ManagedPool extends BasicManagedPool {
      */
     private void drainRetired() {
         for (PoolingHttpClientConnectionManager old : retired) {
-            if (!old.isClosed() && old.getTotalStats().getLeased() == 0) {
+            if (!Apache5Versions.API.isClosed(old) && old.getTotalStats().getLeased() == 0) {
                 Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
             }
         }
-        retired.removeIf(PoolingHttpClientConnectionManager::isClosed);
+        retired.removeIf(Apache5Versions.API::isClosed);
     }
 
     private int closeIdle(PoolingHttpClientConnectionManager manager, java.util.function.Predicate<PoolEntry<HttpRoute, ?>> select) {

@@ -158,7 +158,8 @@ final class Apache5PoolInternals {
         }
     }
 
-    private static MethodHandle findGetter(Class<?> owner, String field) {
+    /** A getter for a private field, typed {@code (Object)Object}; null when this version lacks the field. */
+    static MethodHandle findGetter(Class<?> owner, String field) {
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
             java.lang.reflect.Field reflected = owner.getDeclaredField(field);

@@ -186,6 +186,7 @@ public final class Apache5Pools {
             }
             Apache5ManagedPool pool = poolOf(manager);
             if (pool == null) {
+                Apache5OwnManagers.configured(manager, setter, false);
                 return;
             }
             REGISTRY.leaveSharing(pool);
@@ -207,6 +208,9 @@ public final class Apache5Pools {
     private static final Field CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
     private static final Field USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
     private static final Field CONN_MANAGER = clientBuilderField("connManager");
+    private static final Field CONN_MANAGER_SHARED = clientBuilderField("connManagerShared");
+    /** The builder whose own manager was swapped for a managed one during build(), and that manager, to put back. */
+    private static final ThreadLocal<Object[]> SWAPPED = new ThreadLocal<>();
 
     private static Field clientBuilderField(String name) {
         try {
@@ -234,6 +238,7 @@ public final class Apache5Pools {
             }
             boolean stateless = CONNECTION_STATE_DISABLED.getBoolean(clientBuilder) || USER_TOKEN_HANDLER.get(clientBuilder) != null;
             if (!stateless) {
+                swapOwnManager(clientBuilder);
                 return;
             }
             PRIVATE_CLIENT.set(Boolean.TRUE);
@@ -254,8 +259,43 @@ public final class Apache5Pools {
                 + " otherwise carry one user's authentication to another client");
     }
 
+    /** See {@link Apache5OwnManagers}: the builder gets the managed manager for this build only. */
+    private static void swapOwnManager(Object clientBuilder) throws IllegalAccessException {
+        Object manager = CONN_MANAGER.get(clientBuilder);
+        if (!(manager instanceof PoolingHttpClientConnectionManager) || poolOf(manager) != null || CONN_MANAGER_SHARED == null) {
+            return;
+        }
+        PoolingHttpClientConnectionManager shared = Apache5OwnManagers.sharedInsteadOf(
+                (PoolingHttpClientConnectionManager) manager, CONN_MANAGER_SHARED.getBoolean(clientBuilder));
+        if (shared != null) {
+            SWAPPED.set(new Object[] {clientBuilder, manager});
+            CONN_MANAGER.set(clientBuilder, shared);
+        }
+    }
+
     public static void clientBuildEnded() {
         PRIVATE_CLIENT.remove();
+        Object[] swapped = SWAPPED.get();
+        if (swapped != null) {
+            SWAPPED.remove();
+            try {
+                CONN_MANAGER.set(swapped[0], swapped[1]); // the application's builder as it left it
+            } catch (Throwable error) {
+                AgentErrors.record("restoring a client builder", error);
+            }
+        }
+    }
+
+    /** {@code new PoolingHttpClientConnectionManager()} returned (see {@link Apache5OwnManagers}). */
+    public static void managerMade(PoolingHttpClientConnectionManager manager) {
+        if (BUILDING.get() == null) {
+            Apache5OwnManagers.made(manager);
+        }
+    }
+
+    /** {@code setMaxTotal}/{@code setDefaultMaxPerRoute} on a manager (see {@link Apache5OwnManagers}). */
+    public static void limitChanging(PoolingHttpClientConnectionManager manager, String setter) {
+        Apache5OwnManagers.configured(manager, setter, true);
     }
 
     /**
@@ -307,8 +347,8 @@ public final class Apache5Pools {
             Field field = Class.forName(type, false, Apache5Pools.class.getClassLoader()).getDeclaredField(name);
             field.setAccessible(true);
             return field;
-        } catch (ReflectiveOperationException | RuntimeException error) {
-            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError error) {
+            return null; // LinkageError: the class's own dependencies are missing (HttpClient 5.1 without SLF4J)
         }
     }
 
@@ -354,7 +394,7 @@ public final class Apache5Pools {
     }
 
     /** The managed pool a manager belongs to, or null for the application's own managers. */
-    private static Apache5ManagedPool poolOf(Object manager) {
+    static Apache5ManagedPool poolOf(Object manager) {
         Apache5ManagedPool pool = BY_MANAGER.get(manager);
         if (pool == null && anyRetired) {
             pool = RETIRED.get(manager);
@@ -444,6 +484,12 @@ public final class Apache5Pools {
     }
 
     // ---- connecting ----------------------------------------------------------------------------------------
+
+    /** The agent's connect timeout in place of a library default (HttpClient 5.0/5.1 pass one per request). */
+    public static TimeValue connectTimeout(PoolingHttpClientConnectionManager manager, TimeValue requested) {
+        Apache5ManagedPool pool = poolOf(manager);
+        return pool != null ? pool.connectTimeout(requested) : requested;
+    }
 
     public static boolean redirectConnect(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           TimeValue timeout, HttpContext context) throws IOException {
