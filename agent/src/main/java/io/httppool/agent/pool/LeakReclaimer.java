@@ -1,6 +1,7 @@
 package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -56,6 +57,7 @@ public final class LeakReclaimer {
         while (true) {
             try {
                 Reference<?> collected = QUEUE.remove();
+                FaultPoint.reached("leakReclaimer");
                 if (collected instanceof LeaseLedger.Lease lease) {
                     lease.collected();
                 }
@@ -92,6 +94,7 @@ public final class LeakReclaimer {
 
     private static void checkPressed() {
         try {
+            FaultPoint.reached("leakWatchdog");
             PRESSED.removeIf(pressed -> !pressed.getAsBoolean());
             if (!PRESSED.isEmpty()) {
                 requestCollection();

@@ -1,6 +1,7 @@
 package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -185,6 +186,7 @@ public final class LeaseLedger {
         for (Lease lease : active.values()) {
             if (lease.owner == owner && lease.finish()) {
                 try {
+                    FaultPoint.reached("closedClientRelease");
                     if (reclaimer.reclaim(lease, Reason.CLIENT_CLOSED)) {
                         released++;
                         counters.closedWithClient();
@@ -212,6 +214,7 @@ public final class LeaseLedger {
             return;
         }
         try {
+            FaultPoint.reached("leakReclaim");
             if (!reclaimer.reclaim(lease, Reason.LEAKED)) {
                 return; // released without the library telling us (e.g. discarded): nothing leaked
             }

@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.LeaseGate;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +44,7 @@ final class Apache5LeaseRequest implements LeaseRequest {
         Timeout effective = pool.effectiveRequestTimeout(timeout);
         LeaseGate.Permit permit;
         try {
+            FaultPoint.reached("leaseGate");
             permit = pool.admit(route, effective);
         } catch (TimeoutException exhausted) {
             throw pool.exhausted(exhausted, effective);
@@ -74,6 +76,7 @@ final class Apache5LeaseRequest implements LeaseRequest {
             throw other;
         }
         try {
+            FaultPoint.reached("leaseTracking");
             pool.leased(endpoint, manager, route, permit);
         } catch (Throwable error) {
             // The library calls this class directly, outside any hook: the agent's part guards itself.

@@ -4,6 +4,7 @@ import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.SetupFingerprint;
@@ -386,10 +387,18 @@ public final class Apache5Pools {
      */
     public static boolean redirectRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           Object state, TimeValue keepAlive) {
-        if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
-            return true;
+        PoolingHttpClientConnectionManager owner;
+        try {
+            // The agent's part, guarded; the library's release below throws what the library throws.
+            FaultPoint.reached("redirectRelease");
+            if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
+                return true;
+            }
+            owner = ownerIfRedirected(manager, endpoint);
+        } catch (Throwable error) {
+            AgentErrors.record("release redirection", error);
+            return false;
         }
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -429,7 +438,7 @@ public final class Apache5Pools {
 
     public static boolean redirectConnect(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           TimeValue timeout, HttpContext context) throws IOException {
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected("redirectConnect", manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -439,7 +448,7 @@ public final class Apache5Pools {
 
     public static boolean redirectUpgrade(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           HttpContext context) throws IOException {
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected("redirectUpgrade", manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -493,6 +502,18 @@ public final class Apache5Pools {
             pool.fatal(failure);
         } else if (failure instanceof IOException) {
             pool.exchangeFailed(scope.route);
+        }
+    }
+
+    /** The guarded agent part of a {@code redirect...} hook: null (the library's own call on {@code manager}) on any error. */
+    private static PoolingHttpClientConnectionManager ownerIfRedirected(String hook, PoolingHttpClientConnectionManager manager,
+                                                                        ConnectionEndpoint endpoint) {
+        try {
+            FaultPoint.reached(hook);
+            return ownerIfRedirected(manager, endpoint);
+        } catch (Throwable error) {
+            AgentErrors.record("endpoint owner lookup", error);
+            return null;
         }
     }
 
