@@ -85,6 +85,11 @@ public final class Apache5Pools {
         }
     }
 
+    /** How many custom setups of this class loader got a managed pool (for tests of the bound). */
+    static int customSetups() {
+        return REGISTRY.customSetups();
+    }
+
     /** The managed manager for a builder left at its defaults, as {@code HttpClients.createMinimal()} uses. */
     public static PoolingHttpClientConnectionManager defaultManager() {
         return sharedManagerFor(PoolingHttpClientConnectionManagerBuilder.create());
