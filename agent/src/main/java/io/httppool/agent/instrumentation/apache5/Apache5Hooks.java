@@ -80,7 +80,10 @@ public final class Apache5Hooks {
             return Apache5Pools.ignoresClose(manager);
         } catch (Throwable error) {
             AgentErrors.record("manager close", error);
-            return false;
+            // Not "do as the library would": closing a manager the agent shares would fail every other
+            // client's requests (Connection pool shut down). In doubt it stays open; at worst an application's
+            // own manager is left open until it is garbage-collected.
+            return Apache5Pools.mayBeShared(manager);
         }
     }
 

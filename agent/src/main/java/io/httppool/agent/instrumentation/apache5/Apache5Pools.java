@@ -275,6 +275,18 @@ public final class Apache5Pools {
         return AGENT_CLOSING.get() == null && poolOf(manager) != null;
     }
 
+    /**
+     * For the close hook when {@link #ignoresClose} failed: whether {@code manager} may be one the agent
+     * shares; true when even that cannot be told.
+     */
+    static boolean mayBeShared(PoolingHttpClientConnectionManager manager) {
+        try {
+            return AGENT_CLOSING.get() == null && poolOf(manager) != null;
+        } catch (Throwable error) {
+            return true;
+        }
+    }
+
     static void closeByAgent(PoolingHttpClientConnectionManager manager, CloseMode mode) {
         AGENT_CLOSING.set(Boolean.TRUE);
         try {
