@@ -48,6 +48,13 @@ final class Apache5LeaseRequest implements LeaseRequest {
             permit = pool.admit(route, effective);
         } catch (TimeoutException exhausted) {
             throw pool.exhausted(exhausted, effective);
+        } catch (InterruptedException interrupted) {
+            throw interrupted;
+        } catch (Throwable error) {
+            // The library calls this class directly, outside any hook: the gate is the agent's, and its
+            // failure must not fail the request. The lease goes on without a place, as an overflow would.
+            AgentErrors.record("lease gate", error);
+            permit = null;
         }
         PoolingHttpClientConnectionManager manager = pool.manager();
         ConnectionEndpoint endpoint;
