@@ -88,6 +88,7 @@ final class Apache5LeaseRequest implements LeaseRequest {
         } catch (Throwable error) {
             // The library calls this class directly, outside any hook: the agent's part guards itself.
             AgentErrors.record("lease tracking", error);
+            pool.untracked(endpoint, permit);
         }
         return endpoint;
     }
