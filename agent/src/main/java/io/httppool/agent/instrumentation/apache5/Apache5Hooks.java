@@ -49,6 +49,7 @@ public final class Apache5Hooks {
             Apache5Pools.clientBuildStarting(clientBuilder);
         } catch (Throwable error) {
             AgentErrors.record("private client check", error);
+            Apache5Pools.connectionStateUnknown();
         }
     }
 
@@ -58,6 +59,7 @@ public final class Apache5Hooks {
             Apache5Pools.clientBuildEnded();
         } catch (Throwable error) {
             AgentErrors.record("client build end", error);
+            Apache5Pools.clientBuildEnded(); // a thread left marked would never share again
         }
     }
 

@@ -249,11 +249,29 @@ public final class Apache5Pools {
             }
         } catch (Throwable error) {
             AgentErrors.record("private client check", error);
+            connectionStateUnknown();
+        }
+    }
+
+    /**
+     * The check of a client's connection state failed: as when the library's fields cannot be read, the
+     * client does not share (its connections might carry one user's authentication to another client).
+     * Never throws.
+     */
+    static void connectionStateUnknown() {
+        try {
+            PRIVATE_CLIENT.set(Boolean.TRUE);
+        } catch (Throwable ignored) {
+            // nothing safer is left to do
         }
     }
 
     public static void clientBuildEnded() {
-        PRIVATE_CLIENT.remove();
+        try {
+            PRIVATE_CLIENT.remove();
+        } catch (Throwable ignored) {
+            // a ThreadLocal removal does not fail
+        }
     }
 
     /**
