@@ -2,7 +2,6 @@ package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
-import io.httppool.agent.log.AgentLog;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
@@ -55,16 +54,22 @@ public final class LeakReclaimer {
 
     private static void reclaimForever() {
         while (true) {
+            Reference<?> collected;
             try {
-                Reference<?> collected = QUEUE.remove();
+                collected = QUEUE.remove();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
                 FaultPoint.reached("leakReclaimer");
                 if (collected instanceof LeaseLedger.Lease lease) {
                     lease.collected();
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (Throwable error) {
                 AgentErrors.record("leak reclaimer", error);
+                if (collected instanceof LeaseLedger.Lease lease) {
+                    lease.settle(); // at least its place at the gate comes back; its connection is not reclaimed
+                }
             }
         }
     }
@@ -100,7 +105,7 @@ public final class LeakReclaimer {
                 requestCollection();
             }
         } catch (Throwable error) {
-            AgentLog.warnOnce("leak-watchdog", "Leak watchdog check failed: " + error, error);
+            AgentErrors.record("leak watchdog", error);
         }
     }
 

@@ -113,6 +113,15 @@ public final class LeaseLedger {
             return true;
         }
 
+        /** Ends the lease without reclaiming its connection, when reclaiming it failed. Never throws. */
+        void settle() {
+            try {
+                finish();
+            } catch (Throwable ignored) {
+                // what could not be given back stays taken
+            }
+        }
+
         /** Called by the reclaimer thread once the handle was collected. */
         void collected() {
             ledger.collected(this);
