@@ -8,6 +8,7 @@ import io.httppool.agent.instrumentation.HookTransformer;
 import io.httppool.agent.instrumentation.Libraries;
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.PoolRegistry;
 import java.lang.instrument.Instrumentation;
@@ -90,6 +91,7 @@ final class AgentInstaller {
     private static void startObservability(AgentConfig config) {
         Thread thread = new Thread(() -> {
             try {
+                FaultPoint.reached("observabilityStart");
                 Observability.start(config);
             } catch (Throwable error) {
                 AgentErrors.record("starting health checks and reporting", error);

@@ -1,6 +1,7 @@
 package io.httppool.agent.health;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.metrics.CounterSnapshot;
 import io.httppool.agent.metrics.MetricsSnapshot;
@@ -163,6 +164,7 @@ public final class HealthMonitor {
 
     private void housekeepGuarded() {
         try {
+            FaultPoint.reached("housekeeping");
             housekeep();
         } catch (Throwable error) {
             AgentErrors.record("housekeeping", error);
@@ -171,6 +173,7 @@ public final class HealthMonitor {
 
     private void runGuarded() {
         try {
+            FaultPoint.reached("healthCheck");
             runOnce();
         } catch (Throwable error) {
             // A periodic task that throws is never run again: nothing may escape.
@@ -180,6 +183,7 @@ public final class HealthMonitor {
 
     private void sweepGuarded() {
         try {
+            FaultPoint.reached("healthSweep");
             sweepNewPools();
         } catch (Throwable error) {
             AgentErrors.record("health check sweep", error);
@@ -203,6 +207,7 @@ public final class HealthMonitor {
         known.add(name);
         maintain(pool, name);
         try {
+            FaultPoint.reached("poolCheck");
             long now = System.nanoTime();
             CounterSnapshot counters = CounterSnapshot.of(pool.counters());
             boolean open = pool.isOpen();

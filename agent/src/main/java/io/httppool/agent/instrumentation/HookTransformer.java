@@ -3,6 +3,7 @@ package io.httppool.agent.instrumentation;
 import io.httppool.agent.instrumentation.weaving.Hook;
 import io.httppool.agent.instrumentation.weaving.HookWeaver;
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -67,6 +68,7 @@ public final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         try {
+            FaultPoint.reached("transform");
             byte[] bytes = classfileBuffer;
             boolean changed = false;
             for (Target target : targets) {
@@ -124,6 +126,7 @@ public final class HookTransformer implements ClassFileTransformer {
             String name = library.libraryName();
             String where = loader == null ? "the bootstrap class loader" : loader.toString();
             try {
+                FaultPoint.reached("libraryPrepare");
                 String unsupported = library.unsupportedReason(loader);
                 if (unsupported == null) {
                     String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytesFor(loader), library.packages());

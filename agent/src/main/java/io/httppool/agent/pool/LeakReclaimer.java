@@ -1,7 +1,7 @@
 package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.log.FaultPoint;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
@@ -54,15 +54,22 @@ public final class LeakReclaimer {
 
     private static void reclaimForever() {
         while (true) {
+            Reference<?> collected;
             try {
-                Reference<?> collected = QUEUE.remove();
+                collected = QUEUE.remove();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                FaultPoint.reached("leakReclaimer");
                 if (collected instanceof LeaseLedger.Lease lease) {
                     lease.collected();
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (Throwable error) {
                 AgentErrors.record("leak reclaimer", error);
+                if (collected instanceof LeaseLedger.Lease lease) {
+                    lease.settle(); // at least its place at the gate comes back; its connection is not reclaimed
+                }
             }
         }
     }
@@ -92,12 +99,13 @@ public final class LeakReclaimer {
 
     private static void checkPressed() {
         try {
+            FaultPoint.reached("leakWatchdog");
             PRESSED.removeIf(pressed -> !pressed.getAsBoolean());
             if (!PRESSED.isEmpty()) {
                 requestCollection();
             }
         } catch (Throwable error) {
-            AgentLog.warnOnce("leak-watchdog", "Leak watchdog check failed: " + error, error);
+            AgentErrors.record("leak watchdog", error);
         }
     }
 

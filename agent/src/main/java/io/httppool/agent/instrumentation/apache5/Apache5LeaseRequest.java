@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.LeaseGate;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -46,9 +47,17 @@ final class Apache5LeaseRequest implements LeaseRequest {
         Timeout effective = pool.effectiveRequestTimeout(timeout);
         LeaseGate.Permit permit;
         try {
+            FaultPoint.reached("leaseGate");
             permit = pool.admit(route, effective);
         } catch (TimeoutException exhausted) {
             throw pool.exhausted(exhausted, effective);
+        } catch (InterruptedException interrupted) {
+            throw interrupted;
+        } catch (Throwable error) {
+            // The library calls this class directly, outside any hook: the gate is the agent's, and its
+            // failure must not fail the request. The lease goes on without a place, as an overflow would.
+            AgentErrors.record("lease gate", error);
+            permit = null;
         }
         PoolingHttpClientConnectionManager manager = pool.manager();
         ConnectionEndpoint endpoint;
@@ -79,10 +88,12 @@ final class Apache5LeaseRequest implements LeaseRequest {
             throw other;
         }
         try {
+            FaultPoint.reached("leaseTracking");
             pool.leased(endpoint, manager, route, permit);
         } catch (Throwable error) {
             // The library calls this class directly, outside any hook: the agent's part guards itself.
             AgentErrors.record("lease tracking", error);
+            pool.untracked(endpoint, permit);
         }
         return endpoint;
     }

@@ -144,6 +144,21 @@ final class Apache5ManagedPool extends BasicManagedPool {
     }
 
     /**
+     * Tracking a lease failed ({@link #leased} threw): its place at the gate is given back unless the
+     * ledger took it (then the lease's end gives it back). Never throws.
+     */
+    void untracked(ConnectionEndpoint endpoint, LeaseGate.Permit permit) {
+        try {
+            AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+            if (entryRef == null || ledger.lease(entryRef) == null) {
+                giveBack(permit);
+            }
+        } catch (Throwable error) {
+            AgentErrors.record("lease tracking", error);
+        }
+    }
+
+    /**
      * A reused connection past its lifetime, or to an address its host name no longer resolves to, is
      * closed before the request goes out; HttpClient then connects the lease afresh (resolving the name).
      */

@@ -4,6 +4,7 @@ import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.SetupFingerprint;
@@ -86,6 +87,11 @@ public final class Apache5Pools {
             AgentErrors.record("Apache HttpClient 5 pool lookup", error);
             return null;
         }
+    }
+
+    /** How many custom setups of this class loader got a managed pool (for tests of the bound). */
+    static int customSetups() {
+        return REGISTRY.customSetups();
     }
 
     /** The managed manager for a builder left at its defaults, as {@code HttpClients.createMinimal()} uses. */
@@ -250,6 +256,20 @@ public final class Apache5Pools {
             }
         } catch (Throwable error) {
             AgentErrors.record("private client check", error);
+            connectionStateUnknown();
+        }
+    }
+
+    /**
+     * The check of a client's connection state failed: as when the library's fields cannot be read, the
+     * client does not share (its connections might carry one user's authentication to another client).
+     * Never throws.
+     */
+    static void connectionStateUnknown() {
+        try {
+            PRIVATE_CLIENT.set(Boolean.TRUE);
+        } catch (Throwable ignored) {
+            // nothing safer is left to do
         }
     }
 
@@ -325,6 +345,18 @@ public final class Apache5Pools {
     /** True for a managed manager: only the agent closes it, not the application nor HttpClient's close-on-Error. */
     public static boolean ignoresClose(PoolingHttpClientConnectionManager manager) {
         return AGENT_CLOSING.get() == null && poolOf(manager) != null;
+    }
+
+    /**
+     * For the close hook when {@link #ignoresClose} failed: whether {@code manager} may be one the agent
+     * shares; true when even that cannot be told.
+     */
+    static boolean mayBeShared(PoolingHttpClientConnectionManager manager) {
+        try {
+            return AGENT_CLOSING.get() == null && poolOf(manager) != null;
+        } catch (Throwable error) {
+            return true;
+        }
     }
 
     static void closeByAgent(PoolingHttpClientConnectionManager manager, CloseMode mode) {
@@ -444,10 +476,18 @@ public final class Apache5Pools {
      */
     public static boolean redirectRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           Object state, TimeValue keepAlive) {
-        if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
-            return true;
+        PoolingHttpClientConnectionManager owner;
+        try {
+            // The agent's part, guarded; the library's release below throws what the library throws.
+            FaultPoint.reached("redirectRelease");
+            if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
+                return true;
+            }
+            owner = ownerIfRedirected(manager, endpoint);
+        } catch (Throwable error) {
+            AgentErrors.record("release redirection", error);
+            return false;
         }
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -493,7 +533,7 @@ public final class Apache5Pools {
 
     public static boolean redirectConnect(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           TimeValue timeout, HttpContext context) throws IOException {
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected("redirectConnect", manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -503,7 +543,7 @@ public final class Apache5Pools {
 
     public static boolean redirectUpgrade(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           HttpContext context) throws IOException {
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected("redirectUpgrade", manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -557,6 +597,18 @@ public final class Apache5Pools {
             pool.fatal(failure);
         } else if (failure instanceof IOException) {
             pool.exchangeFailed(scope.route);
+        }
+    }
+
+    /** The guarded agent part of a {@code redirect...} hook: null (the library's own call on {@code manager}) on any error. */
+    private static PoolingHttpClientConnectionManager ownerIfRedirected(String hook, PoolingHttpClientConnectionManager manager,
+                                                                        ConnectionEndpoint endpoint) {
+        try {
+            FaultPoint.reached(hook);
+            return ownerIfRedirected(manager, endpoint);
+        } catch (Throwable error) {
+            AgentErrors.record("endpoint owner lookup", error);
+            return null;
         }
     }
 
