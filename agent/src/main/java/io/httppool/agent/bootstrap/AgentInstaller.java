@@ -56,7 +56,12 @@ final class AgentInstaller {
         if (attachedLate) {
             retransformLoaded(instrumentation, transformer);
         }
-        PoolRegistry.onFirstPool(() -> startObservability(config));
+        PoolRegistry.onFirstPool(new Runnable() { // not a lambda: the first one costs milliseconds in premain
+            @Override
+            public void run() {
+                startObservability(config);
+            }
+        });
         if (config.statusPort() >= 0) {
             startObservability(config);
         }

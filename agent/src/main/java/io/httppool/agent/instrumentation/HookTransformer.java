@@ -41,14 +41,26 @@ public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<Target>> targetsByType = new HashMap<>();
 
     public HookTransformer(List<LibraryInstrumentation> libraries, Supplier<ClassDefiner> definer) {
+        // Plain loops, no lambdas: this runs in premain, where the first lambda costs milliseconds.
         for (LibraryInstrumentation library : libraries) {
             LibrarySupport support = new LibrarySupport(library, definer);
             Map<String, List<Hook>> byType = new HashMap<>();
             for (Hook hook : library.hooks()) {
-                byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
+                List<Hook> hooks = byType.get(hook.type());
+                if (hooks == null) {
+                    hooks = new ArrayList<>();
+                    byType.put(hook.type(), hooks);
+                }
+                hooks.add(hook);
             }
-            byType.forEach((type, hooks) -> targetsByType.computeIfAbsent(type, t -> new ArrayList<>())
-                    .add(new Target(support, List.copyOf(hooks))));
+            for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
+                List<Target> targets = targetsByType.get(entry.getKey());
+                if (targets == null) {
+                    targets = new ArrayList<>();
+                    targetsByType.put(entry.getKey(), targets);
+                }
+                targets.add(new Target(support, List.copyOf(entry.getValue())));
+            }
         }
     }
 

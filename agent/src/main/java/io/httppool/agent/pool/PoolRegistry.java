@@ -13,15 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PoolRegistry {
 
     private static final List<WeakReference<ManagedPool>> POOLS = new CopyOnWriteArrayList<>();
-    private static final java.util.concurrent.atomic.AtomicReference<Runnable> ON_FIRST_POOL =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    /** Guarded by the class: set in premain, taken once (an AtomicReference would load VarHandles there). */
+    private static Runnable onFirstPool;
 
     private PoolRegistry() {
     }
 
     public static void register(ManagedPool pool) {
         POOLS.add(new WeakReference<>(pool));
-        Runnable first = ON_FIRST_POOL.getAndSet(null);
+        Runnable first = takeOnFirstPool();
         if (first != null) {
             first.run();
         }
@@ -32,13 +32,21 @@ public final class PoolRegistry {
      * or never. Health checks and JMX start this way: a JVM that never pools pays nothing for them.
      */
     public static void onFirstPool(Runnable action) {
-        ON_FIRST_POOL.set(action);
+        synchronized (PoolRegistry.class) {
+            onFirstPool = action;
+        }
         if (!POOLS.isEmpty()) {
-            Runnable first = ON_FIRST_POOL.getAndSet(null);
+            Runnable first = takeOnFirstPool();
             if (first != null) {
                 first.run();
             }
         }
+    }
+
+    private static synchronized Runnable takeOnFirstPool() {
+        Runnable first = onFirstPool;
+        onFirstPool = null;
+        return first;
     }
 
     public static void unregister(ManagedPool pool) {
