@@ -37,6 +37,7 @@ public final class JvmRunner {
     private Duration timeout = Duration.ofMinutes(2);
     private String name;
     private String classPathFirst;
+    private String classPath;
     private Path javaHome = Path.of(System.getProperty("java.home"));
 
     private JvmRunner(Class<?> mainClass) {
@@ -99,6 +100,15 @@ public final class JvmRunner {
         return this;
     }
 
+    /**
+     * Replaces the test class path with these entries: for an app that makes its own class loaders, whose
+     * libraries must not be visible from the system class loader.
+     */
+    public JvmRunner classPath(String entries) {
+        this.classPath = entries;
+        return this;
+    }
+
     public JvmRunner name(String name) {
         this.name = name.replaceAll("[^A-Za-z0-9._-]", "_");
         return this;
@@ -116,8 +126,12 @@ public final class JvmRunner {
         cmd.addAll(Certificates.get().trustStoreJvmArgs());
         sysprops.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
-        cmd.add(classPathFirst == null ? Settings.childClassPath()
-                : classPathFirst + java.io.File.pathSeparator + Settings.childClassPath());
+        if (classPath != null) {
+            cmd.add(classPath);
+        } else {
+            cmd.add(classPathFirst == null ? Settings.childClassPath()
+                    : classPathFirst + java.io.File.pathSeparator + Settings.childClassPath());
+        }
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
