@@ -2,6 +2,8 @@ package io.httppool.agent.threads;
 
 import java.security.AccessController;
 import java.security.PrivilegedAction;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,6 +42,33 @@ public final class AgentThreads {
     public static ThreadFactory daemonFactory(String name, boolean numbered) {
         AtomicInteger count = new AtomicInteger();
         return task -> newDaemon(task, numbered ? name + "-" + count.incrementAndGet() : name);
+    }
+
+    /** What {@link #runClean} runs. */
+    @FunctionalInterface
+    public interface Action<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code action} on this thread as if on an agent thread: with the agent's loader as context class loader
+     * and inside {@code doPrivileged}, so that threads the JDK starts meanwhile on the agent's behalf (the selector
+     * thread of a JDK HttpClient shared by every class loader, say) inherit nothing of the application thread.
+     */
+    @SuppressWarnings({"removal", "unchecked"})
+    public static <T, E extends Exception> T runClean(Action<T, E> action) throws E {
+        Thread current = Thread.currentThread();
+        ClassLoader before = current.getContextClassLoader();
+        current.setContextClassLoader(AgentThreads.class.getClassLoader());
+        try {
+            return AccessController.doPrivileged((PrivilegedExceptionAction<T>) action::run);
+        } catch (PrivilegedActionException checked) {
+            throw (E) checked.getException();
+        } catch (LinkageError removedFromThisJdk) {
+            return action.run();
+        } finally {
+            current.setContextClassLoader(before);
+        }
     }
 
     @SuppressWarnings("removal") // AccessController: see the class comment; still present in JDK 25
