@@ -126,6 +126,23 @@ class WebAppClassLoadersIT extends UpstreamTest {
     }
 
     /**
+     * The JDK's HttpClient lives in the JDK, not in the web app's loader: its shared client (one per setup for the
+     * whole JVM) is made by whichever web app asks first, on that app's request thread. Its selector thread must not
+     * keep that app's loader once undeployed; without the agent, the app's own clients end when dropped.
+     */
+    @ParameterizedTest(name = "agent {0}")
+    @ValueSource(booleans = {true, false})
+    void aWebAppUsingTheJdkClientIsCollectedToo(boolean agent) {
+        CountingForwarder toA = upstream.newCounter(false);
+        try (JvmRunner.Interactive app = container(agent, false).start()) {
+            send(app, "DEPLOY a system");
+            send(app, "CALL a 20 4 jdk " + Upstream.baseOf(toA, false) + "/ok");
+            send(app, "UNDEPLOY a");
+            send(app, "COLLECTED a " + COLLECT_MILLIS);
+        }
+    }
+
+    /**
      * A loader whose parent is the platform loader cannot see the agent's classes (the agent jar is on the system
      * class path), so the agent's helpers could not link there: HttpClient in it is left alone, with one line
      * saying why, and every request succeeds as without the agent.

@@ -32,7 +32,8 @@ import javax.management.ObjectName;
  * DEPLOY &lt;name&gt; system|platform   a URLClassLoader over [webapp classes, HttpClient jars] whose parent is the
  *                                 system class loader (a servlet container's layout: it sees the agent) or the
  *                                 platform loader (it does not) -> OK 0 URLClassLoader-&lt;identity hash, hex&gt;
- * CALL &lt;name&gt; &lt;n&gt; &lt;threads&gt; &lt;url&gt;  n per-request-client GETs by that application on that many worker threads
+ * CALL &lt;name&gt; &lt;n&gt; &lt;threads&gt; [jdk] &lt;url&gt;  n per-request-client GETs by that application on that many
+ *                                 worker threads (HttpClient 5; with {@code jdk}: the JDK's HttpClient)
  *                                 -> OK 0 ok=n | ERR &lt;first failure's class&gt; &lt;message&gt; (failed=k of n)
  * UNDEPLOY &lt;name&gt;                 drops the application: its loader and objects; only a WeakReference is kept
  * COLLECTED &lt;name&gt; &lt;ms&gt;           System.gc() every 100 ms until that loader is collected, at most that long
@@ -98,7 +99,8 @@ public final class WebAppsLauncher {
             case "DEPLOY":
                 return deploy(p[1], "platform".equals(p[2]) ? ClassLoader.getPlatformClassLoader() : ClassLoader.getSystemClassLoader());
             case "CALL":
-                return call(apps.get(p[1]), loaders.get(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]), p[4]);
+                return call(apps.get(p[1]), loaders.get(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]),
+                        p.length > 5 ? p[4] + " " + p[5] : p[4]);
             case "UNDEPLOY":
                 undeployed.put(p[1], new WeakReference<>(loaders.remove(p[1])));
                 apps.remove(p[1]);
