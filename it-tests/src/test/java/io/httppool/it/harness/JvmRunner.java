@@ -29,6 +29,7 @@ public final class JvmRunner {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final String mainClass;
+    private final Path jar;
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, String> sysprops = new LinkedHashMap<>();
@@ -38,15 +39,25 @@ public final class JvmRunner {
     private String name;
     private String classPathFirst;
     private String classPath;
-    private Path javaHome = Path.of(System.getProperty("java.home"));
+    private Path javaHome = Jdks.current();
+    /** Other Java agents ({@code -javaagent:} values): those before ours on the command line, and those after. */
+    private final List<String> agentsBefore = new ArrayList<>();
+    private final List<String> agentsAfter = new ArrayList<>();
 
-    private JvmRunner(Class<?> mainClass) {
-        this.mainClass = mainClass.getName();
-        this.name = mainClass.getSimpleName();
+    private JvmRunner(String mainClass, Path jar, String name) {
+        this.mainClass = mainClass;
+        this.jar = jar;
+        this.name = name;
     }
 
     public static JvmRunner app(Class<?> mainClass) {
-        return new JvmRunner(mainClass);
+        return new JvmRunner(mainClass.getName(), null, mainClass.getSimpleName());
+    }
+
+    /** Runs an executable jar ({@code java ... -jar <jar> args}) instead of a class of the test class path. */
+    public static JvmRunner jar(Path jar) {
+        String file = jar.getFileName().toString();
+        return new JvmRunner(null, jar, file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file);
     }
 
     /** Attaches the agent jar with {@code -javaagent}. */
@@ -65,6 +76,15 @@ public final class JvmRunner {
     /** Attaches the agent or not. */
     public JvmRunner agent(boolean on) {
         this.agent = on;
+        return this;
+    }
+
+    /**
+     * Attaches another Java agent too ({@code -javaagent:<jarAndArgs>}), before ours on the command line (so its
+     * premain runs first) or after it; whether ours is attached at all stays {@link #agent(boolean)}'s choice.
+     */
+    public JvmRunner otherAgent(String jarAndArgs, boolean beforeOurs) {
+        (beforeOurs ? agentsBefore : agentsAfter).add(jarAndArgs);
         return this;
     }
 
@@ -117,14 +137,22 @@ public final class JvmRunner {
     List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin").resolve("java").toString());
+        agentsBefore.forEach(other -> cmd.add("-javaagent:" + other));
         if (agent) {
             cmd.add("-javaagent:" + Settings.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         }
+        agentsAfter.forEach(other -> cmd.add("-javaagent:" + other));
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xss512k");
         cmd.addAll(Certificates.get().trustStoreJvmArgs());
         sysprops.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        if (jar != null) {
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+            cmd.addAll(args);
+            return cmd;
+        }
         cmd.add("-cp");
         if (classPath != null) {
             cmd.add(classPath);
@@ -195,6 +223,20 @@ public final class JvmRunner {
                 throw new IllegalStateException("app did not start (first line '" + ready + "')\n" + session.describe());
             }
             return session;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a long-running app (a server) with stdout and stderr going to its log files; the caller waits for the
+     * line that says it is up ({@link Server#awaitStdout}) and stops it with {@link Server#close()}.
+     */
+    public Server startServer() {
+        Path out = logFile("out");
+        Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
+        try {
+            return new Server(processBuilder(out, err).start(), command(), env, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
