@@ -63,12 +63,9 @@ class SpringBootJarIT extends UpstreamTest {
         CountingForwarder counter = upstream.newCounter(false);
         String target = Upstream.baseOf(counter, false) + "/ok";
         try (Server app = start(true)) {
-            int port = Integer.parseInt(app.awaitStdout(STARTED, Duration.ofSeconds(90)));
+            int port = callThroughTheController(app, target);
             assertEquals("org.springframework.boot.loader.launch.LaunchedClassLoader", get(port, "/loader"),
                     "HttpClient 5 comes from Spring Boot's nested-jar loader\n" + app.describe());
-            for (int i = 0; i < REQUESTS; i++) {
-                assertEquals(OK_BODY, get(port, "/call?url=" + URLEncoder.encode(target, StandardCharsets.UTF_8)), app.describe());
-            }
             String story = counter.accepted() + " connections for " + REQUESTS + " requests\n" + app.describe();
             assertTrue(counter.accepted() <= 2, "one pool for every RestTemplate of the app: " + story);
             AgentLog.assertPoolingOn(app.stderr(), story);
@@ -92,13 +89,19 @@ class SpringBootJarIT extends UpstreamTest {
         CountingForwarder counter = upstream.newCounter(false);
         String target = Upstream.baseOf(counter, false) + "/ok";
         try (Server app = start(false)) {
-            int port = Integer.parseInt(app.awaitStdout(STARTED, Duration.ofSeconds(90)));
-            for (int i = 0; i < REQUESTS; i++) {
-                assertEquals(OK_BODY, get(port, "/call?url=" + URLEncoder.encode(target, StandardCharsets.UTF_8)), app.describe());
-            }
+            callThroughTheController(app, target);
             assertTrue(counter.accepted() >= REQUESTS * 3 / 4, "about a connection per request without the agent: "
                     + counter.accepted() + "\n" + app.describe());
         }
+    }
+
+    /** Waits for the app to listen, then makes {@value #REQUESTS} calls of its controller to {@code target}; returns its port. */
+    private static int callThroughTheController(Server app, String target) {
+        int port = Integer.parseInt(app.awaitStdout(STARTED, Duration.ofSeconds(90)));
+        for (int i = 0; i < REQUESTS; i++) {
+            assertEquals(OK_BODY, get(port, "/call?url=" + URLEncoder.encode(target, StandardCharsets.UTF_8)), app.describe());
+        }
+        return port;
     }
 
     private static String get(int port, String pathAndQuery) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +18,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.ClassDirs;
 import io.httppool.it.harness.CountingForwarder;
 import io.httppool.it.harness.JvmRunner;
+import io.httppool.it.harness.Poll;
 import io.httppool.it.harness.StatusEndpoint;
 import io.httppool.it.harness.Upstream;
 import io.httppool.it.harness.UpstreamTest;
@@ -44,6 +44,7 @@ class WebAppClassLoadersIT extends UpstreamTest {
     static final int ALLOWED = THREADS + 3;
     /** How long the launcher asks for collections before it says the loader is still reachable. */
     static final long COLLECT_MILLIS = 30_000;
+    static final Duration TEN_SECONDS = Duration.ofSeconds(10);
 
     private static JvmRunner container(boolean agent, boolean statusServer) {
         Path launcher = ClassDirs.of("launcher", WebAppsLauncher.class);
@@ -81,11 +82,11 @@ class WebAppClassLoadersIT extends UpstreamTest {
 
             StatusEndpoint status = statusServer ? StatusEndpoint.await(app) : null;
             if (statusServer) {
-                assertTrue(awaitTrue(() -> listed(status, poolA) && listed(status, poolB), 10_000),
+                assertTrue(Poll.until(() -> listed(status, poolA) && listed(status, poolB), TEN_SECONDS),
                         "/health lists one pool per web app, " + poolA + " and " + poolB + ":\n" + status.health() + "\n" + story);
             }
             List<String> both = List.of(poolA, poolB).stream().sorted().toList();
-            assertTrue(awaitTrue(() -> both.equals(jmxPools(app)), 10_000),
+            assertTrue(Poll.until(() -> both.equals(jmxPools(app)), TEN_SECONDS),
                     "one pool MBean per web app: " + jmxPools(app) + "\n" + story);
             assertTrue(toA.open() > 0 && toB.open() > 0, "both pools keep idle connections open: " + story);
 
@@ -95,11 +96,11 @@ class WebAppClassLoadersIT extends UpstreamTest {
             assertTrue(toA.awaitNoneOpen(15_000), "the undeployed app's pooled connections are closed at the server, "
                     + toA.open() + " still open\n" + app.describe());
             if (statusServer) {
-                assertTrue(awaitTrue(() -> !listed(status, poolA), 10_000), "the undeployed app's pool leaves /health:\n"
+                assertTrue(Poll.until(() -> !listed(status, poolA), TEN_SECONDS), "the undeployed app's pool leaves /health:\n"
                         + status.health());
                 assertTrue(listed(status, poolB), "the other app's pool stays in /health:\n" + status.health());
             }
-            assertTrue(awaitTrue(() -> List.of(poolB).equals(jmxPools(app)), 10_000),
+            assertTrue(Poll.until(() -> List.of(poolB).equals(jmxPools(app)), TEN_SECONDS),
                     "only the other app's pool MBean is left: " + jmxPools(app));
             assertTrue(toB.open() > 0, "the other app's idle connections stay open\n" + app.describe());
 
@@ -181,21 +182,5 @@ class WebAppClassLoadersIT extends UpstreamTest {
 
     private static boolean listed(StatusEndpoint status, String pool) {
         return !status.health().pool(pool).isEmpty();
-    }
-
-    private static boolean awaitTrue(BooleanSupplier condition, long millis) {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 }

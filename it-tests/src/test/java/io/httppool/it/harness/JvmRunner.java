@@ -382,14 +382,19 @@ public final class JvmRunner {
             } catch (IOException ignored) {
                 // already gone
             }
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+            awaitExit(process, 10);
+        }
+    }
+
+    /** Waits up to {@code graceSeconds} for {@code process} to end, then kills it (and waits up to 10 s more). */
+    static void awaitExit(Process process, long graceSeconds) {
+        try {
+            if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
