@@ -11,6 +11,7 @@ import io.httppool.agent.pool.HealthState;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.ManagedPool;
 import io.httppool.agent.pool.PoolStats;
+import io.httppool.agent.threads.AgentThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,11 +80,7 @@ public final class HealthMonitor {
     }
 
     private ScheduledExecutorService newScheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, THREAD_NAME);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, AgentThreads.daemonFactory(THREAD_NAME, false));
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         long intervalMillis = Math.max(1, settings.interval().toMillis());

@@ -2,6 +2,7 @@ package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
+import io.httppool.agent.threads.AgentThreads;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
@@ -46,9 +47,7 @@ public final class LeakReclaimer {
     /** Starts the reclaimer thread once, when the first lease is watched. */
     static void started() {
         if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
-            Thread thread = new Thread(LeakReclaimer::reclaimForever, "http-pool-agent-leak-reclaimer");
-            thread.setDaemon(true);
-            thread.start();
+            AgentThreads.newDaemon(LeakReclaimer::reclaimForever, "http-pool-agent-leak-reclaimer").start();
         }
     }
 
@@ -89,11 +88,7 @@ public final class LeakReclaimer {
         if (watchdog != null) {
             return;
         }
-        watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "http-pool-agent-leak-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        watchdog = Executors.newSingleThreadScheduledExecutor(AgentThreads.daemonFactory("http-pool-agent-leak-watchdog", false));
         watchdog.scheduleWithFixedDelay(LeakReclaimer::checkPressed, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
