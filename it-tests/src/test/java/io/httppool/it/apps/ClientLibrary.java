@@ -49,12 +49,14 @@ public interface ClientLibrary {
         switch (name) {
             case "apache5":
                 return new Apache5Library(new Habits(options));
+            case "apache5-async":
+                return new Apache5AsyncLibrary();
             case "jdk":
                 return new JdkLibrary();
             case "okhttp":
                 return new OkHttpLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, jdk, okhttp");
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-async, jdk, okhttp");
         }
     }
 }
