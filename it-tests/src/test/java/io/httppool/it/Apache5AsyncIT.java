@@ -147,6 +147,24 @@ class Apache5AsyncIT extends UpstreamTest {
         System.out.printf("async unclosed clients, 300 requests: %d live threads with the agent, %d without%n", threadsWith, threadsWithout);
     }
 
+    /**
+     * The conformance suite's cookie test gives each client a store of its own; a default client has one
+     * too (each build() makes a BasicCookieStore), which must not be the shared client's.
+     */
+    @Test
+    void aDefaultClientsCookieNeverReachesAnotherDefaultClient() {
+        String base = upstream.http();
+        try (JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).withAgent().name("async-default-cookies").start()) {
+            JvmRunner.Outcome login = app.send("LREQ apache5-async default GET " + base + "/login");
+            JvmRunner.Outcome other = app.send("LREQ apache5-async default GET " + base + "/echo");
+            JvmRunner.Outcome same = app.send("LSEQ apache5-async default " + base + "/login " + base + "/echo");
+            assertTrue(login.ok && other.ok && same.ok, app.describe());
+            assertTrue(other.body.contains("cookie= ") || other.body.endsWith("cookie="),
+                    "another client's request carries no cookie: " + other.body);
+            assertTrue(same.body.contains("session=s3cr3t-of-client-a"), "control: the same client does send it: " + same.body);
+        }
+    }
+
     /** The pool apache5-async/default in /health, /metrics and JMX, with the figures the server side counted. */
     @Test
     void thePoolShowsInHealthMetricsAndJmx() {
