@@ -53,12 +53,14 @@ public interface ClientLibrary {
             case "apache5-5.1":
                 // the same habits, run on HttpClient 5.0/5.1 jars put first on the class path (harness/OlderHttpClient5)
                 return new Apache5Library(new Habits(options), true);
+            case "apache5-async":
+                return new Apache5AsyncLibrary();
             case "jdk":
                 return new JdkLibrary();
             case "okhttp":
                 return new OkHttpLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1, jdk, okhttp");
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1, apache5-async, jdk, okhttp");
         }
     }
 }

@@ -37,7 +37,7 @@ import io.httppool.it.harness.UpstreamTest;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConformanceIT extends UpstreamTest {
 
-    static final List<String> LIBRARIES = List.of("apache5", "jdk", "okhttp");
+    static final List<String> LIBRARIES = List.of("apache5", "apache5-async", "jdk", "okhttp");
     static final int THREADS = 8;
     /** Connections 8 threads may open under the agent: one each, and a few for timing. */
     static final int ALLOWED = THREADS + 4;
@@ -214,13 +214,13 @@ class ConformanceIT extends UpstreamTest {
 
     /** HTTP_POOL_<LIBRARY>_ENABLED=false: that library gets a connection per request, Apache HttpClient 5 in the same JVM stays pooled. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jdk", "okhttp"})
+    @ValueSource(strings = {"apache5-async", "jdk", "okhttp"})
     void thePerLibraryToggleTurnsOnlyThatLibraryOff(String library) {
         CountingForwarder off = upstream.newCounter(false);
         CountingForwarder on = upstream.newCounter(false);
         upstream.reset();
         RunResult r = load(library, "default", true, "toggle")
-                .env("HTTP_POOL_" + library.toUpperCase(java.util.Locale.ROOT) + "_ENABLED", "false")
+                .env("HTTP_POOL_" + library.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_ENABLED", "false")
                 .args("runs=" + library + ":default@" + Upstream.baseOf(off, false) + ",apache5:default@" + Upstream.baseOf(on, false),
                         "paths=/ok", "requests=100", "threads=4").run();
         AgentLog.assertPoolingOn(r);

@@ -84,7 +84,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     @Override
     public List<String> helperClassNames() {
         String pkg = Apache5Instrumentation.class.getPackageName() + ".";
-        // Every class of this package except this one; Apache5HelperListTest keeps the list complete.
+        // Every class of this package except this one; HelperListTest keeps the list complete.
         // Interfaces first: defining a class resolves its supertypes.
         return List.of(pkg + "Apache5VersionApi", pkg + "Apache5ConnectionSettings",
                 pkg + "Apache5Api50", pkg + "Apache5Api52", pkg + "Apache5BrotliProbeCache",
