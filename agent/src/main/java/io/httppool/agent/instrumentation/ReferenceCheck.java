@@ -97,8 +97,12 @@ final class ReferenceCheck {
     private final ClassLoader loader;
     private final Map<String, Members> parsed = new HashMap<>();
 
-    private ReferenceCheck(ClassLoader loader) {
+    /** The library's own packages: never looked up by reflection, even where they are JDK packages. */
+    private final List<String> packages;
+
+    private ReferenceCheck(ClassLoader loader, List<String> packages) {
         this.loader = loader;
+        this.packages = packages;
     }
 
     /**
@@ -108,7 +112,7 @@ final class ReferenceCheck {
      *                 these are checked (JDK and agent classes are there by construction)
      */
     static String missing(ClassLoader loader, List<Hook> hooks, Map<String, byte[]> helpers, List<String> packages) {
-        ReferenceCheck check = new ReferenceCheck(loader);
+        ReferenceCheck check = new ReferenceCheck(loader, packages);
         Set<String> missing = new LinkedHashSet<>();
         for (Hook hook : hooks) {
             if (hook.isOptional()) {
@@ -147,7 +151,7 @@ final class ReferenceCheck {
     static boolean holds(ClassLoader loader, String requirement) {
         int hash = requirement.indexOf('#');
         String owner = hash < 0 ? requirement : requirement.substring(0, hash);
-        Members members = new ReferenceCheck(loader).members(owner);
+        Members members = new ReferenceCheck(loader, List.of(owner)).members(owner);
         if (members == null || hash < 0) {
             return members != null;
         }
@@ -251,8 +255,11 @@ final class ReferenceCheck {
     }
 
     private Members read(String type) {
-        if (isJdkType(type)) {
-            return jdkMembers(type);
+        if (isJdkType(type) && !inPackages(type, packages)) {
+            Members members = jdkMembers(type);
+            if (members != null) {
+                return members;
+            }
         }
         byte[] bytes;
         try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(type + ".class")
@@ -298,9 +305,12 @@ final class ReferenceCheck {
     }
 
     /**
-     * JDK supertypes (Object, AutoCloseable...) are read by reflection, not from class files: reading
-     * {@code java/lang/Object.class} as a resource starts the JDK's jrt file system, hundreds of
-     * milliseconds of the first request's time. Loading a JDK class runs none of the application's code.
+     * JDK supertypes of the library's classes (Object, AutoCloseable...) are read by reflection when the
+     * bootstrap loader has them, not from class files: reading {@code java/lang/Object.class} as a resource
+     * starts the JDK's jrt file system early, on the first request's time. Loading a bootstrap class runs
+     * none of the application's code. The library's own packages are never loaded here (the JDK client's
+     * classes are being transformed while this runs), nor are classes of other JDK loaders (null: read
+     * from class files instead).
      */
     private static boolean isJdkType(String type) {
         return type.startsWith("java/") || type.startsWith("javax/") || type.startsWith("jdk/") || type.startsWith("sun/");
