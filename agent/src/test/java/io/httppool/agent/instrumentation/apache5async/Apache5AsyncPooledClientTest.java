@@ -208,6 +208,11 @@ class Apache5AsyncPooledClientTest {
         Apache5AsyncHooks.managerReconfigured(manager, "setMaxTotal");
         manager.setMaxTotal(3);
         assertEquals("id=2 cookie=", get(client, "/echo?id=2"));
+        // The library completes the caller's future before it hands the connection back to its pool.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (manager.getTotalStats().getAvailable() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertEquals(1, manager.getTotalStats().getAvailable(), "the request ran on the application's own manager");
         client.close();
         assertTrue(manager.isClosed(), "closing the client closed its manager, as without the agent");
