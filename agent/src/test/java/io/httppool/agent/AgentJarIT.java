@@ -72,6 +72,32 @@ class AgentJarIT {
     }
 
     /**
+     * The entry point loads on any JVM (Java 8 class file) and names no other class of the agent (those
+     * are Java 17: resolving one on an older JVM would fail before it could say why it does not start).
+     */
+    @Test
+    void entryPointLoadsOnOldJvmsAndNamesNoOtherAgentClass() throws IOException {
+        byte[] bytes;
+        try (JarFile jar = jar()) {
+            bytes = jar.getInputStream(jar.getEntry("io/httppool/agent/bootstrap/AgentEntryPoint.class")).readAllBytes();
+        }
+        ClassReader reader = new ClassReader(bytes);
+        assertEquals(52, reader.readUnsignedShort(6), "class file major version (52 = Java 8)");
+        List<String> agentClasses = new ArrayList<>();
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (int item = 1; item < reader.getItemCount(); item++) {
+            int offset = reader.getItem(item);
+            if (offset != 0 && reader.readByte(offset - 1) == 7) { // CONSTANT_Class
+                String name = reader.readUTF8(offset, buffer);
+                if (name.startsWith("io/httppool/") && !name.startsWith("io/httppool/agent/bootstrap/AgentEntryPoint")) {
+                    agentClasses.add(name);
+                }
+            }
+        }
+        assertTrue(agentClasses.isEmpty(), "the entry point names " + agentClasses);
+    }
+
+    /**
      * The fault-injection seam ships inert: {@code FaultPoint.reached} is an empty method and the class can
      * throw nothing (the throwing variant exists only in the jar the black-box tests build from this one).
      */
