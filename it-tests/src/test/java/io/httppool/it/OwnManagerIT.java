@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.httppool.it.apps.LoadApp;
 import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
-import io.httppool.it.harness.OlderHttpClient5;
+import io.httppool.it.harness.LibraryVersions;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.UpstreamTest;
 
@@ -32,7 +32,7 @@ class OwnManagerIT extends UpstreamTest {
 
     private RunResult run(String library, String habit, boolean agent) {
         upstream.reset();
-        JvmRunner runner = OlderHttpClient5.on(JvmRunner.app(LoadApp.class), library).agent(agent)
+        JvmRunner runner = LibraryVersions.on(JvmRunner.app(LoadApp.class), library).agent(agent)
                 .name("own-manager-" + habit + "-" + library);
         RunResult r = runner.args("library=" + library, "modes=" + habit, "bases=" + upstream.http(), "paths=/ok",
                 "requests=" + REQUESTS, "threads=" + THREADS).run();

@@ -51,16 +51,19 @@ public interface ClientLibrary {
                 return new Apache5Library(new Habits(options), false);
             case "apache5-5.0":
             case "apache5-5.1":
-                // the same habits, run on HttpClient 5.0/5.1 jars put first on the class path (harness/OlderHttpClient5)
+                // the same habits, run on HttpClient 5.0/5.1 jars put first on the class path (harness/LibraryVersions)
                 return new Apache5Library(new Habits(options), true);
             case "apache5-async":
                 return new Apache5AsyncLibrary();
             case "jdk":
                 return new JdkLibrary();
             case "okhttp":
+            case "okhttp-3.14":
+            case "okhttp-5":
+                // okhttp-3.14/okhttp-5: the same habits on OkHttp 3.14.9 or 5.x jars (harness/LibraryVersions)
                 return new OkHttpLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1, apache5-async, jdk, okhttp");
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1, apache5-async, jdk, okhttp, okhttp-3.14, okhttp-5");
         }
     }
 }

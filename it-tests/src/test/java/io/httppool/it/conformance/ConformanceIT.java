@@ -23,7 +23,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.CountingForwarder;
 import io.httppool.it.harness.Jdks;
 import io.httppool.it.harness.JvmRunner;
-import io.httppool.it.harness.OlderHttpClient5;
+import io.httppool.it.harness.LibraryVersions;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
 import io.httppool.it.harness.UpstreamTest;
@@ -42,7 +42,7 @@ class ConformanceIT extends UpstreamTest {
     /** Connections 8 threads may open under the agent: one each, and a few for timing. */
     static final int ALLOWED = THREADS + 4;
 
-    /** Every library on every JDK; HttpClient 5.0 and 5.1 (same hooks as 5.5) on the default JDK only. */
+    /** Every library on every JDK; the other versions (HttpClient 5.0/5.1, OkHttp 3.14/5.x: same hooks) on the default JDK only. */
     static Stream<Arguments> librariesOnJdks() {
         List<Arguments> cases = new ArrayList<>();
         for (String jdk : Jdks.names()) {
@@ -50,18 +50,18 @@ class ConformanceIT extends UpstreamTest {
                 cases.add(Arguments.of(library, jdk));
             }
         }
-        for (String older : OlderHttpClient5.LIBRARIES) {
+        for (String older : LibraryVersions.LIBRARIES) {
             cases.add(Arguments.of(older, "default"));
         }
         return cases.stream();
     }
 
     static Stream<String> libraries() {
-        return Stream.concat(LIBRARIES.stream(), OlderHttpClient5.LIBRARIES.stream());
+        return Stream.concat(LIBRARIES.stream(), LibraryVersions.LIBRARIES.stream());
     }
 
     private static JvmRunner app(Class<?> main, String library) {
-        return OlderHttpClient5.on(JvmRunner.app(main), library);
+        return LibraryVersions.on(JvmRunner.app(main), library);
     }
 
     private static JvmRunner load(String library, String jdk, boolean agent, String name) {
@@ -86,6 +86,7 @@ class ConformanceIT extends UpstreamTest {
         RunResult with = load(library, jdk, true, "reuse").args("modes=default", "bases=" + bases,
                 "paths=/ok", "requests=1000", "threads=" + THREADS).run();
         AgentLog.assertPoolingOn(with);
+        LibraryVersions.assertRanOn(with, library);
         String story = library + " on JDK " + jdk + ": " + http.accepted() + " http and " + https.accepted()
                 + " https connections\n" + with.describe();
         for (RunResult.Summary s : with.summaries()) {
@@ -113,6 +114,7 @@ class ConformanceIT extends UpstreamTest {
                 "paths=/ok,POST:/echo,/notfound,/error,/redirect,/empty,/big", "requests=70", "threads=4"};
         RunResult without = load(library, jdk, false, "identical").args(args).run();
         RunResult with = load(library, jdk, true, "identical").args(args).run();
+        LibraryVersions.assertRanOn(with, library);
         for (String base : List.of(upstream.http(), upstream.https())) {
             RunResult.Summary a = without.summary("default", base);
             RunResult.Summary b = with.summary("default", base);
@@ -159,6 +161,9 @@ class ConformanceIT extends UpstreamTest {
                 String[] habitAndPath = step.split(" ");
                 outcomes.add(app.send("LREQ " + library + " " + habitAndPath[0] + " GET " + base + habitAndPath[1]));
             }
+            if (agent) {
+                LibraryVersions.assertRanOn(app.stderr(), library, app.describe());
+            }
         }
         return outcomes;
     }
@@ -174,6 +179,7 @@ class ConformanceIT extends UpstreamTest {
             JvmRunner.Outcome other = app.send("LREQ " + library + " cookies GET " + base + "/echo");
             JvmRunner.Outcome same = app.send("LSEQ " + library + " cookies " + base + "/login " + base + "/echo");
             assertTrue(login.ok && other.ok && same.ok, app.describe());
+            LibraryVersions.assertRanOn(app.stderr(), library, app.describe());
             assertTrue(other.body.contains("cookie= ") || other.body.endsWith("cookie="),
                     "another client's request carries no cookie: " + other.body);
             assertTrue(same.body.contains("session=s3cr3t-of-client-a"), "control: the same client does send it: " + same.body);
@@ -190,6 +196,7 @@ class ConformanceIT extends UpstreamTest {
                 assertTrue(app.send("LREQ " + library + " default GET " + base + "/ok").ok, app.describe());
             }
             assertTrue(upstream.httpCounter().open() > 0, "a pooled connection is open before the restart");
+            LibraryVersions.assertRanOn(app.stderr(), library, app.describe());
             upstream.restartAll();
             JvmRunner.Outcome post = app.send("LREQ " + library + " default POST " + base + "/echo after-restart");
             assertTrue(post.ok && post.status == 200 && post.body.contains("body=after-restart"),
@@ -205,6 +212,7 @@ class ConformanceIT extends UpstreamTest {
         upstream.reset();
         RunResult r = load(library, "default", true, "storm").args("modes=closing", "bases=" + Upstream.baseOf(counter, false),
                 "paths=/ok", "requests=600", "threads=" + THREADS, "storm=64").run();
+        LibraryVersions.assertRanOn(r, library);
         RunResult.Summary s = r.summary();
         assertEquals(600, s.successes(), r.describe());
         assertEquals(0, s.getInt("stormFailures"), r.describe());
