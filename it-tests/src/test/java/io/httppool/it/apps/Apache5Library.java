@@ -29,6 +29,12 @@ final class Apache5Library implements ClientLibrary {
         return Exchange.perRequest(habits, mode(habit), method, url, body);
     }
 
+    /** {@code try (client) { return client.execute(get).getCode(); }}: see {@link Exchange#closeClientNotResponse}. */
+    @Override
+    public Exchange.Outcome closeClientNotResponse(String habit, String url) {
+        return Exchange.closeClientNotResponse(habits, mode(habit), url);
+    }
+
     @Override
     public Object newClient(String habit) {
         return habits.newClient(mode(habit));

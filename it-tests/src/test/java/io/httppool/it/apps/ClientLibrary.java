@@ -40,6 +40,15 @@ public interface ClientLibrary {
     /** One request on a client from {@link #newClient}. */
     Exchange.Outcome withClient(Object client, String method, String url, String body);
 
+    /**
+     * The habit of issue 14 one request long: a new client of {@code habit} does a GET and is closed the
+     * library's way while the response is neither read nor closed. Libraries where that habit does not
+     * exist or does not complete without the agent say why instead.
+     */
+    default Exchange.Outcome closeClientNotResponse(String habit, String url) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no close-the-client-not-the-response habit");
+    }
+
     /** Builds a client of {@code habit} and lets it go, closed where the library can close it (a close storm). */
     default void buildAndDrop(String habit) throws Exception {
         close(newClient(habit));

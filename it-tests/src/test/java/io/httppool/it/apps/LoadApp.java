@@ -34,7 +34,10 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * storm=64                 extra threads that create and close clients in a loop meanwhile
  * storm-request-every=N    every Nth storm client also makes a GET to paths[0] (default 0: none)
  * shared=true              harness self-check: one client for all requests (what pooling achieves)
- * unclosed=true            each request closes its client but not its response, nor reads it (issue 14)
+ * unclosed=true            each request closes its client but not its response, nor reads it (issue 14;
+ *                          {@link ClientLibrary#closeClientNotResponse})
+ * hold-ms=N                after the last RESULT line, stay alive N ms (a test counts at the server what
+ *                          the pool keeps while the JVM still runs)
  * same-client=true         each thread makes all its requests on one client of the habit (a control)
  * pause-ms=N burst=B       pacing: each thread sleeps N ms after every B requests (default 0 ms, B=1);
  *                          threads start together, so with a long pause the load comes in bursts with
@@ -99,6 +102,7 @@ public final class LoadApp {
             run(habits, r[0], r[1], paths, method, body, requests, threads, storm, shared);
         }
         System.out.flush();
+        pause(Long.parseLong(o.getOrDefault("hold-ms", "0")));
     }
 
     private static void run(Habits habits, String modeSpec, String base, String[] paths, String method,
@@ -170,7 +174,7 @@ public final class LoadApp {
                     if (shared) {
                         out = Exchange.withClient(sharedClient, m, url, payload);
                     } else if (unclosed) {
-                        out = Exchange.closeClientNotResponse(habits, mode, url);
+                        out = library.closeClientNotResponse(mode, url);
                     } else if (sameClient) {
                         try {
                             threadClient = threadClient != null ? threadClient : library.newClient(mode);

@@ -53,6 +53,21 @@ final class OkHttpLibrary implements ClientLibrary {
         }
     }
 
+    /**
+     * OkHttp has no client close: the habit is the response neither read nor closed and the client
+     * dropped, which OkHttp's own leak detection is for (the same with the agent as without it).
+     */
+    @Override
+    @SuppressWarnings("resource")
+    public Exchange.Outcome closeClientNotResponse(String habit, String url) {
+        try {
+            Response response = ((OkHttpClient) newClient(habit)).newCall(new Request.Builder().url(url).build()).execute();
+            return new Exchange.Outcome(response.code(), "", null);
+        } catch (java.io.IOException | RuntimeException e) {
+            return new Exchange.Outcome(0, null, e);
+        }
+    }
+
     /** OkHttp's documented clean-up of a client no longer needed. */
     @Override
     public void close(Object client) {
