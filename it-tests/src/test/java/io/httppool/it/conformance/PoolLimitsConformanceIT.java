@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.httppool.it.apps.LoadApp;
 import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.JvmRunner;
-import io.httppool.it.harness.OlderHttpClient5;
+import io.httppool.it.harness.LibraryVersions;
 import io.httppool.it.harness.Poll;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.SlowServer;
@@ -80,7 +80,7 @@ class PoolLimitsConformanceIT {
     }
 
     private static JvmRunner load(String library, boolean agent, String name, String... args) {
-        return OlderHttpClient5.on(JvmRunner.app(LoadApp.class), library).agent(agent).name(name + "-" + library)
+        return LibraryVersions.on(JvmRunner.app(LoadApp.class), library).agent(agent).name(name + "-" + library)
                 .env("HTTP_MAX_CONNECTIONS", String.valueOf(MAX))
                 .env("HTTP_MAX_CONNECTIONS_PER_ROUTE", String.valueOf(MAX))
                 .env("HTTP_MAX_KEEPALIVE_CONNECTIONS", String.valueOf(MAX))
