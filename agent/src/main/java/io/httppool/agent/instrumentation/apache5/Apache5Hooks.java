@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.pool.CurrentRequest;
 import java.io.IOException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -147,7 +148,7 @@ public final class Apache5Hooks {
 
     public static void exchangeStarting(Object client, ClassicHttpRequest request) {
         try {
-            Apache5Exchange.clientStarting(client, request.getMethod());
+            CurrentRequest.clientStarting(client, nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request start", error);
         }
@@ -155,15 +156,21 @@ public final class Apache5Hooks {
 
     public static void connectStarting(ClassicHttpRequest request) {
         try {
-            Apache5Exchange.hopStarting(request.getMethod());
+            CurrentRequest.hopStarting(nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request hop start", error);
         }
     }
 
+    /** HttpClient 5 retries idempotent requests that fail on a connection the server closed, never the others. */
+    private static boolean nonIdempotent(ClassicHttpRequest request) {
+        String method = request.getMethod();
+        return method != null && !org.apache.hc.core5.http.Method.isIdempotent(method);
+    }
+
     public static void exchangeEnded(Throwable thrown) {
         try {
-            Apache5Exchange.ended();
+            CurrentRequest.ended();
         } catch (Throwable error) {
             AgentErrors.record("request end", error);
         }

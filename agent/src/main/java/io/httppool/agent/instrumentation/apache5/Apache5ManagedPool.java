@@ -2,24 +2,23 @@ package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.pool.ClientBoundState;
 import io.httppool.agent.pool.Clock;
-import io.httppool.agent.pool.ConnectionLifetime;
+import io.httppool.agent.pool.CurrentRequest;
+import io.httppool.agent.pool.ConnectionRetirement;
 import io.httppool.agent.pool.FailureBursts;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
-import io.httppool.agent.pool.LeakReclaimer;
+import io.httppool.agent.pool.ManagerGenerations;
+import io.httppool.agent.pool.LeaseAdmission;
 import io.httppool.agent.pool.BasicManagedPool;
 import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolStats;
 import io.httppool.agent.pool.RecreationGuard;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -48,16 +47,12 @@ final class Apache5ManagedPool extends BasicManagedPool {
     private final Supplier<PoolingHttpClientConnectionManager> factory;
     private final Apache5PoolSettings settings;
     private final Clock clock;
-    private final LeaseGate gate;
+    private final LeaseAdmission admission;
     private final LeaseLedger ledger;
     private final FailureBursts<HttpRoute> failureBursts;
     private final RecreationGuard fatalRecreations;
-    private final HostAddresses hosts;
-    private final List<PoolingHttpClientConnectionManager> retired = new CopyOnWriteArrayList<>();
-    private final BooleanSupplier underPressure;
-    private volatile PoolingHttpClientConnectionManager current;
-    private volatile boolean overflowReported;
-    private volatile long firstOverflowMillis = -1;
+    private final ConnectionRetirement retirement;
+    private final ManagerGenerations<PoolingHttpClientConnectionManager> generations;
 
     Apache5ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
                        Apache5PoolSettings settings, HostAddresses hosts, Clock clock) {
@@ -65,17 +60,18 @@ final class Apache5ManagedPool extends BasicManagedPool {
         this.factory = factory;
         this.settings = settings;
         this.clock = clock;
-        this.hosts = hosts;
-        this.gate = settings.gated() ? new LeaseGate(settings.maxTotal(), settings.maxPerRoute(), settings.onExhausted(), clock) : null;
+        this.retirement = new ConnectionRetirement(settings.lifetime(), hosts, counters(), clock);
+        LeaseGate gate = settings.gated() ? new LeaseGate(settings.maxTotal(), settings.maxPerRoute(), settings.onExhausted(), clock) : null;
+        this.admission = new LeaseAdmission(name, counters(), gate, () -> manager().getTotalStats().getPending() > 0, clock);
         this.ledger = new LeaseLedger(name, counters(), clock, gate, settings.leakStacks(), Apache5ManagedPool::reclaim);
         this.failureBursts = new FailureBursts<>(clock);
         this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
-        this.underPressure = () -> gate != null ? gate.leased() >= gate.max() : current.getTotalStats().getPending() > 0;
-        this.current = factory.get();
+        this.generations = new ManagerGenerations<>(factory.get(), manager -> manager.getTotalStats().getLeased(),
+                PoolingHttpClientConnectionManager::isClosed, manager -> Apache5Pools.closeByAgent(manager, CloseMode.GRACEFUL));
     }
 
     PoolingHttpClientConnectionManager manager() {
-        return current;
+        return generations.current();
     }
 
     /** A manager with this pool's setup that belongs to one client alone (not managed, closed by its client). */
@@ -84,7 +80,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
     }
 
     boolean isCurrent(PoolingHttpClientConnectionManager manager) {
-        return manager == current;
+        return manager == generations.current();
     }
 
     // ---- leasing ------------------------------------------------------------------------------------
@@ -99,34 +95,16 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     /** Whether the agent's gate applies the limits (the application set none on its builder). */
     boolean gated() {
-        return gate != null;
+        return admission.gated();
     }
 
     /** A place at the gate for a request on {@code route} (null permit for a pool under the application's own limits). */
     LeaseGate.Permit admit(HttpRoute route, Timeout timeout) throws InterruptedException, TimeoutException {
-        if (gate == null) {
-            if (underPressure.getAsBoolean()) {
-                LeakReclaimer.pressed(underPressure);
-            }
-            return null;
-        }
-        if (gate.leased() >= gate.max()) {
-            LeakReclaimer.pressed(underPressure); // some of those leases may be responses dropped unclosed
-        }
-        LeaseGate.Permit permit = gate.acquire(route, timeout.isDisabled() ? 0 : timeout.toNanoseconds());
-        if (permit.overflow()) {
-            counters().overflowed();
-            if (firstOverflowMillis < 0) {
-                firstOverflowMillis = clock.millis();
-            }
-        }
-        return permit;
+        return admission.admit(route, timeout.isDisabled() ? 0 : timeout.toNanoseconds());
     }
 
     void giveBack(LeaseGate.Permit permit) {
-        if (permit != null && gate != null) {
-            gate.release(permit);
-        }
+        admission.giveBack(permit);
     }
 
     /** The connection is leased: tracked, counted, and checked before the request goes out on it. */
@@ -137,8 +115,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
             giveBack(permit); // a version that hides the entry: no tracking possible
             return;
         }
-        Apache5Exchange exchange = Apache5Exchange.current();
-        ledger.leased(endpoint, entryRef, exchange != null ? exchange.client : null, route, owner, permit);
+        ledger.leased(endpoint, entryRef, CurrentRequest.currentClient(), route, owner, permit);
         retireIfStale(endpoint, entryRef.get());
         validateBeforeNonIdempotent(endpoint);
     }
@@ -148,30 +125,26 @@ final class Apache5ManagedPool extends BasicManagedPool {
      * closed before the request goes out; HttpClient then connects the lease afresh (resolving the name).
      */
     private void retireIfStale(ConnectionEndpoint endpoint, PoolEntry<HttpRoute, ?> entry) {
-        Object connection = entry != null ? entry.getConnection() : null;
-        if (connection == null) {
-            return;
-        }
-        if (lifetimeOf(entry.getRoute()).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
-            counters().expiredByLifetime();
-            endpoint.close(CloseMode.GRACEFUL);
-        } else if (addressMoved(entry)) {
-            counters().retiredByDns();
+        if (entry != null && entry.getConnection() != null && retire(entry)) {
             endpoint.close(CloseMode.GRACEFUL);
         }
     }
 
-    private ConnectionLifetime lifetimeOf(HttpRoute route) {
-        return settings.connectionConfigs().appSetTimeToLive(route) ? ConnectionLifetime.NONE : settings.lifetime();
+    /** True (and counted) when the entry's connection is past its lifetime or to an address its name left. */
+    private boolean retire(PoolEntry<HttpRoute, ?> entry) {
+        HttpRoute route = entry.getRoute();
+        boolean lifetimeApplies = route == null || !settings.connectionConfigs().appSetTimeToLive(route);
+        return retirement.retire(entry.getCreated(), entry.getConnection(), lifetimeApplies, watchedHost(route),
+                Apache5PoolInternals.remoteAddress(entry.getConnection()));
+    }
+
+    /** The host name a route's connections are watched by: none through a proxy. */
+    private static String watchedHost(HttpRoute route) {
+        return route == null || route.getProxyHost() != null ? null : route.getTargetHost().getHostName();
     }
 
     private boolean addressMoved(PoolEntry<HttpRoute, ?> entry) {
-        HttpRoute route = entry.getRoute();
-        if (route == null || route.getProxyHost() != null) {
-            return false;
-        }
-        InetAddress address = Apache5PoolInternals.remoteAddress(entry.getConnection());
-        return !hosts.stillCurrent(route.getTargetHost().getHostName(), address);
+        return retirement.moved(watchedHost(entry.getRoute()), Apache5PoolInternals.remoteAddress(entry.getConnection()));
     }
 
     /**
@@ -181,8 +154,8 @@ final class Apache5ManagedPool extends BasicManagedPool {
      * most 1 ms) whatever its idle time, and replaced by a fresh one if it was closed.
      */
     private void validateBeforeNonIdempotent(ConnectionEndpoint endpoint) {
-        String method = Apache5Pools.currentMethod();
-        if (method == null || org.apache.hc.core5.http.Method.isIdempotent(method) || !endpoint.isConnected()) {
+        CurrentRequest request = CurrentRequest.current();
+        if (request == null || !request.validateBeforeUse || !endpoint.isConnected()) {
             return;
         }
         if (Apache5PoolInternals.isStale(endpoint)) {
@@ -191,12 +164,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
     }
 
     TimeoutException exhausted(TimeoutException cause, Timeout waited) {
-        counters().error(PoolCounters.ErrorKind.POOL_TIMEOUT);
-        PoolStats stats = stats();
-        TimeoutException error = new TimeoutException("http-pool-agent: no connection free in pool " + name() + " within "
-                + waited + " (HTTP_POOL_TIMEOUT): leased=" + stats.leased() + ", available=" + stats.available()
-                + ", others waiting=" + stats.pending() + ", max=" + stats.max()
-                + ". Raise HTTP_MAX_CONNECTIONS, or check for responses that are never closed.");
+        TimeoutException error = new TimeoutException(admission.exhausted(waited, stats()));
         error.initCause(cause);
         return error;
     }
@@ -205,7 +173,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     /** The manager that leased {@code endpoint} when that is not {@code via} (a retired or current one); null otherwise. */
     PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
-        if (retired.isEmpty()) {
+        if (!generations.anyRetired()) {
             return null;
         }
         AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
@@ -230,19 +198,13 @@ final class Apache5ManagedPool extends BasicManagedPool {
         if (route != null && route.getProxyHost() != null && tunnelOwner(entryRef) == null) {
             return null; // a tunnel of an unknown client: see Apache5Pools.leaseState
         }
-        if (gate != null) {
+        if (admission.gated()) {
             org.apache.hc.core5.pool.PoolStats total = manager.getTotalStats();
-            if (!gate.keepOnRelease(total.getLeased() + total.getAvailable())) {
+            if (!admission.keepOnRelease(total.getLeased() + total.getAvailable())) {
                 return null;
             }
         }
-        Object connection = entry.getConnection();
-        if (connection != null && lifetimeOf(route).expired(entry.getCreated(), clock.currentTimeMillis(), connection)) {
-            counters().expiredByLifetime();
-            return null;
-        }
-        if (connection != null && addressMoved(entry)) {
-            counters().retiredByDns();
+        if (entry.getConnection() != null && retire(entry)) {
             return null;
         }
         if (LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
@@ -263,7 +225,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
             return state;
         }
         Object client = tunnelOwner(entryRef);
-        return client != null ? new Apache5TunnelState(client, state) : new Object();
+        return client != null ? new ClientBoundState(client, state) : new Object();
     }
 
     private Object tunnelOwner(AtomicReference<PoolEntry<HttpRoute, ?>> entryRef) {
@@ -285,8 +247,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
      */
     int clientClosed(Object client) {
         int closed = ledger.releaseOwnedBy(client);
-        closeIdle(current, entry -> entry.getState() instanceof Apache5TunnelState
-                && ((Apache5TunnelState) entry.getState()).ownedBy(client));
+        closeIdle(manager(), entry -> ClientBoundState.boundTo(entry.getState(), client));
         return closed;
     }
 
@@ -330,7 +291,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
             counters().tlsHandshake();
         }
         if (route.getProxyHost() == null) {
-            hosts.watch(route.getTargetHost().getHostName());
+            retirement.connectedTo(route.getTargetHost().getHostName());
         }
     }
 
@@ -341,7 +302,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     private void burstCheck(HttpRoute route) {
         if (failureBursts.failed(route)) {
-            int closed = closeIdle(current, entry -> route.equals(entry.getRoute()));
+            int closed = closeIdle(manager(), entry -> route.equals(entry.getRoute()));
             counters().refreshed();
             AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name(), route, closed);
         }
@@ -363,27 +324,27 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     @Override
     public PoolStats stats() {
-        org.apache.hc.core5.pool.PoolStats stats = current.getTotalStats();
-        int waiting = gate != null ? gate.waiting() : 0;
-        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + waiting,
+        org.apache.hc.core5.pool.PoolStats stats = manager().getTotalStats();
+        LeaseGate gate = admission.gate();
+        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + admission.waiting(),
                 gate != null ? gate.max() : stats.getMax());
     }
 
     @Override
     public boolean isOpen() {
-        return !current.isClosed();
+        return !manager().isClosed();
     }
 
     @Override
     public int maintain(Duration idleExpiry, int maxIdleConnections) {
-        PoolingHttpClientConnectionManager manager = current;
+        PoolingHttpClientConnectionManager manager = manager();
         int before = manager.getTotalStats().getAvailable();
         manager.closeExpired();
         if (idleExpiry.toMillis() > 0) {
             manager.closeIdle(TimeValue.ofMilliseconds(idleExpiry.toMillis()));
         }
         trimIdle(manager, maxIdleConnections, 0);
-        drainRetired();
+        generations.drain();
         return Math.max(0, before - manager.getTotalStats().getAvailable());
     }
 
@@ -394,20 +355,17 @@ final class Apache5ManagedPool extends BasicManagedPool {
      */
     @Override
     public void housekeep() {
-        if (hosts != HostAddresses.jvm()) {
-            hosts.refresh(); // the setup's own DNS resolver (the JVM's is refreshed once for all pools)
-        }
-        PoolingHttpClientConnectionManager manager = current;
+        retirement.refreshOwnResolver();
+        PoolingHttpClientConnectionManager manager = manager();
         trimIdle(manager, settings.maxIdle(), IDLE_TRIM_AFTER_MILLIS);
         int moved = closeIdle(manager, entry -> entry.getConnection() != null && addressMoved(entry));
         for (int i = 0; i < moved; i++) {
             counters().retiredByDns();
         }
         // Tunnels of clients that are gone: nobody can lease them any more.
-        closeIdle(manager, entry -> entry.getState() instanceof Apache5TunnelState
-                && ((Apache5TunnelState) entry.getState()).orphaned());
-        reportOverflowOnce();
-        drainRetired();
+        closeIdle(manager, entry -> ClientBoundState.orphaned(entry.getState()));
+        admission.reportOverflowOnce();
+        generations.drain();
     }
 
     private void trimIdle(PoolingHttpClientConnectionManager manager, int maxIdle, long idleAtLeastMillis) {
@@ -419,39 +377,22 @@ final class Apache5ManagedPool extends BasicManagedPool {
         }
     }
 
-    /** One WARN per pool, a second after its first overflow, with the most leases seen at once. */
-    private void reportOverflowOnce() {
-        long first = firstOverflowMillis;
-        if (overflowReported || first < 0 || gate == null || clock.millis() - first < 1_000) {
-            return;
-        }
-        overflowReported = true;
-        AgentLog.log().warn("Pool {}: {} requests at once needed more than HTTP_MAX_CONNECTIONS={} connections; they got extra"
-                        + " connections outside the pool (HTTP_POOL_ON_EXHAUSTED=overflow), closed after use. Raise"
-                        + " HTTP_MAX_CONNECTIONS to at least {} to reuse them too.", name(), gate.peak(), gate.max(), gate.peak());
-    }
-
     @Override
     public int evictIdle() {
-        PoolingHttpClientConnectionManager manager = current;
+        PoolingHttpClientConnectionManager manager = manager();
         int before = manager.getTotalStats().getAvailable();
         manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
         return Math.max(0, before - manager.getTotalStats().getAvailable());
     }
 
     @Override
-    public synchronized void recreate(String reason) {
-        PoolingHttpClientConnectionManager old = current;
-        PoolingHttpClientConnectionManager fresh = factory.get();
-        Apache5Pools.adopt(fresh, this);
-        // Retired first: once current changes, releases through the old manager must find their owner.
-        retired.add(old);
-        Apache5Pools.retire(old, this);
-        current = fresh;
-        counters().recreated();
-        AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh pool; requests in flight finish on the old one.",
-                name(), reason);
-        drainRetired();
+    public void recreate(String reason) {
+        // The old manager is recognised as retired before new leases stop going there: its releases find their owner.
+        generations.replace(factory.get(), (old, fresh) -> {
+            Apache5Pools.adopt(fresh, this);
+            Apache5Pools.retire(old, this);
+        });
+        recreated(reason);
     }
 
     /**
@@ -462,48 +403,13 @@ final class Apache5ManagedPool extends BasicManagedPool {
      */
     @Override
     public void shutdown(Duration grace) {
-        long deadline = clock.millis() + grace.toMillis();
-        while (leasedAnywhere() > 0 && clock.millis() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        for (PoolingHttpClientConnectionManager old : retired) {
-            Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
-        }
+        generations.shutdown(grace, clock);
         evictIdle();
-    }
-
-    /** Leases on the current manager and on replaced ones still draining (a long download may run there). */
-    private int leasedAnywhere() {
-        int leased = current.getTotalStats().getLeased();
-        for (PoolingHttpClientConnectionManager old : retired) {
-            if (!old.isClosed()) {
-                leased += old.getTotalStats().getLeased();
-            }
-        }
-        return leased;
     }
 
     @Override
     public int reportLongLeases(Duration threshold) {
         return ledger.reportLongLeases(threshold);
-    }
-
-    /**
-     * Closes replaced managers once no request uses them (never earlier: a long download on the old pool
-     * must finish) and forgets closed ones.
-     */
-    private void drainRetired() {
-        for (PoolingHttpClientConnectionManager old : retired) {
-            if (!old.isClosed() && old.getTotalStats().getLeased() == 0) {
-                Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
-            }
-        }
-        retired.removeIf(PoolingHttpClientConnectionManager::isClosed);
     }
 
     private int closeIdle(PoolingHttpClientConnectionManager manager, java.util.function.Predicate<PoolEntry<HttpRoute, ?>> select) {
