@@ -53,8 +53,12 @@ public interface ClientLibrary {
                 return new JdkLibrary();
             case "okhttp":
                 return new OkHttpLibrary();
+            case "apache4":
+                return new Apache4Library();
+            case "spring5":
+                return new SpringRestTemplateLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, jdk, okhttp");
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, jdk, okhttp, apache4, spring5");
         }
     }
 }

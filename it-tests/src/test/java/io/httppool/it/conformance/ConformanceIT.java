@@ -36,7 +36,7 @@ import io.httppool.it.harness.UpstreamTest;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConformanceIT extends UpstreamTest {
 
-    static final List<String> LIBRARIES = List.of("apache5", "jdk", "okhttp");
+    static final List<String> LIBRARIES = List.of("apache5", "jdk", "okhttp", "apache4");
     static final int THREADS = 8;
     /** Connections 8 threads may open under the agent: one each, and a few for timing. */
     static final int ALLOWED = THREADS + 4;
@@ -114,7 +114,7 @@ class ConformanceIT extends UpstreamTest {
      * error, in both orders, with the agent as without it; the default client's requests never reach the server.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp"})
+    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
     void aLenientClientNeverLendsAConnectionToAVerifyingOne(String library) {
         try (Upstream wrongName = Upstream.startWithWrongName()) {
             String base = wrongName.https();
@@ -152,7 +152,7 @@ class ConformanceIT extends UpstreamTest {
 
     /** Client A logs in (a cookie set), client B's request carries no cookie; control: one client sends it. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp"})
+    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
     void aClientsCookieNeverReachesAnotherClient(String library) {
         String base = upstream.http();
         upstream.reset();
@@ -169,7 +169,7 @@ class ConformanceIT extends UpstreamTest {
 
     /** A POST right after the upstream restarted on the same ports succeeds, as it does on a fresh client. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp"})
+    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
     void aPostAfterTheUpstreamRestartedSucceeds(String library) throws Exception {
         String base = upstream.http();
         try (JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).withAgent().name("stale-" + library).start()) {
@@ -186,7 +186,7 @@ class ConformanceIT extends UpstreamTest {
 
     /** 64 threads build and drop clients ("closing": closed the library's way) while 8 make requests: no failure, few connections. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp"})
+    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
     void aCloseStormNeverDisturbsTheSharedPool(String library) {
         CountingForwarder counter = upstream.newCounter(false);
         upstream.reset();
@@ -201,7 +201,7 @@ class ConformanceIT extends UpstreamTest {
 
     /** HTTP_POOL_<LIBRARY>_ENABLED=false: that library gets a connection per request, Apache HttpClient 5 in the same JVM stays pooled. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jdk", "okhttp"})
+    @ValueSource(strings = {"jdk", "okhttp", "apache4"})
     void thePerLibraryToggleTurnsOnlyThatLibraryOff(String library) {
         CountingForwarder off = upstream.newCounter(false);
         CountingForwarder on = upstream.newCounter(false);
