@@ -1,24 +1,16 @@
 package io.httppool.agent.instrumentation.apache4;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
-import io.httppool.agent.pool.BasicManagedPool;
+import io.httppool.agent.pool.ConnectionManagerPool;
 import io.httppool.agent.pool.ClientBoundState;
 import io.httppool.agent.pool.Clock;
-import io.httppool.agent.pool.ConnectionRetirement;
 import io.httppool.agent.pool.CurrentRequest;
-import io.httppool.agent.pool.FailureBursts;
 import io.httppool.agent.pool.HostAddresses;
-import io.httppool.agent.pool.LeaseAdmission;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
-import io.httppool.agent.pool.ManagerGenerations;
-import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolPolicy;
-import io.httppool.agent.pool.PoolStats;
-import io.httppool.agent.pool.RecreationGuard;
 import java.io.IOException;
-import java.time.Duration;
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -31,18 +23,14 @@ import org.apache.http.pool.PoolEntry;
 
 /**
  * One managed HttpClient 4.5 pool, shared by every client whose connection setup matches: HttpClient's own
- * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on top:
- * {@link LeaseAdmission} (limits and what happens at them), {@link LeaseLedger} (who holds which
- * connection: leaks, closed clients), {@link FailureBursts}, {@link ConnectionRetirement} (lifetime, DNS
- * moves) and {@link ManagerGenerations} (replaced managers drain). Clients hold a manager (the current one,
- * a replaced one, or the application's own {@code new PoolingHttpClientConnectionManager()} adopted by
- * the pool): whichever they hold, leases go to the current manager, and every later call on a connection
- * goes to the manager that leased it.
+ * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on top
+ * ({@link ConnectionManagerPool}). This class adds how HttpClient 4 leases and releases. Clients hold a
+ * manager (the current one, a replaced one, or the application's own {@code new
+ * PoolingHttpClientConnectionManager()} adopted by the pool): whichever they hold, leases go to the current
+ * manager, and every later call on a connection goes to the manager that leased it.
  */
-final class Apache4ManagedPool extends BasicManagedPool {
+final class Apache4ManagedPool extends ConnectionManagerPool<PoolingHttpClientConnectionManager, PoolEntry<?, ?>> {
 
-    /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
-    static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
     /** Leases tried in a row when the connection handed out is past its lifetime (each such one is closed). */
     static final int MAX_RETIRED_IN_A_ROW = 16;
 
@@ -56,36 +44,14 @@ final class Apache4ManagedPool extends BasicManagedPool {
         RECONNECT
     }
 
-    private final Supplier<PoolingHttpClientConnectionManager> factory;
     private final PoolPolicy policy;
     private final boolean applicationTimeToLive;
-    private final Clock clock;
-    private final LeaseAdmission admission;
-    private final LeaseLedger ledger;
-    private final FailureBursts<HttpRoute> failureBursts;
-    private final RecreationGuard fatalRecreations;
-    private final ConnectionRetirement retirement;
-    private final ManagerGenerations<PoolingHttpClientConnectionManager> generations;
 
     Apache4ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
                        PoolPolicy policy, boolean applicationTimeToLive, HostAddresses hosts, Clock clock) {
-        super(name, library, setup);
-        this.factory = factory;
+        super(name, library, setup, factory, policy.newGate(clock), policy, hosts, clock, Apache4ManagedPool::reclaim);
         this.policy = policy;
         this.applicationTimeToLive = applicationTimeToLive;
-        this.clock = clock;
-        LeaseGate gate = policy.newGate(clock);
-        this.admission = new LeaseAdmission(name, counters(), gate, () -> manager().getTotalStats().getPending() > 0, clock);
-        this.ledger = new LeaseLedger(name, counters(), clock, gate, policy.leakStacks(), Apache4ManagedPool::reclaim);
-        this.failureBursts = new FailureBursts<>(clock);
-        this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
-        this.retirement = new ConnectionRetirement(policy.lifetime(), hosts, counters(), clock);
-        this.generations = new ManagerGenerations<>(factory.get(), manager -> manager.getTotalStats().getLeased(),
-                Apache4PoolInternals::isShutDown, Apache4Pools::shutdownByAgent);
-    }
-
-    PoolingHttpClientConnectionManager manager() {
-        return generations.current();
     }
 
     // ---- leasing ------------------------------------------------------------------------------------
@@ -236,16 +202,6 @@ final class Apache4ManagedPool extends BasicManagedPool {
         }
     }
 
-    /**
-     * The application closed a client that owned its connection manager: its connections still leased are
-     * closed with it, and so are its idle tunnels through a proxy, which only it could use.
-     */
-    int clientClosed(Object client) {
-        int closed = ledger.releaseOwnedBy(client);
-        closeIdle(manager(), entry -> ClientBoundState.boundTo(entry.getState(), client));
-        return closed;
-    }
-
     /** Closes a lease's connection and hands its entry back to the manager it came from, not reusable. */
     @SuppressWarnings("rawtypes")
     private static boolean reclaim(LeaseLedger.Lease lease, LeaseLedger.Reason reason) {
@@ -292,24 +248,6 @@ final class Apache4ManagedPool extends BasicManagedPool {
         }
     }
 
-    private void connectFailed(HttpRoute route, Throwable error) {
-        counters().error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
-        burstCheck(route);
-    }
-
-    void exchangeFailed(HttpRoute route) {
-        counters().error(PoolCounters.ErrorKind.IO);
-        burstCheck(route);
-    }
-
-    private void burstCheck(HttpRoute route) {
-        if (failureBursts.failed(route)) {
-            int closed = closeIdle(manager(), entry -> route.equals(entry.getRoute()));
-            counters().refreshed();
-            AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name(), route, closed);
-        }
-    }
-
     /**
      * An Error (OutOfMemoryError...) went through a request: HttpClient 4 then shuts the manager down
      * (ignored for managed ones) and leaves the exchange's connection leased. That connection is discarded,
@@ -317,7 +255,6 @@ final class Apache4ManagedPool extends BasicManagedPool {
      * that throws an Error on every request does not churn pools.
      */
     void fatal(Throwable error, HttpClientConnection connection) {
-        counters().error(PoolCounters.ErrorKind.FATAL);
         if (connection != null) {
             try {
                 connection.shutdown();
@@ -327,103 +264,84 @@ final class Apache4ManagedPool extends BasicManagedPool {
             PoolingHttpClientConnectionManager owner = ownerOf(connection);
             release(owner != null ? owner : manager(), connection, null, 0, TimeUnit.MILLISECONDS);
         }
-        if (fatalRecreations.tryAcquire()) {
-            recreate("an Error went through a request: " + error);
-        }
+        fatal(error);
     }
 
-    // ---- ManagedPool ---------------------------------------------------------------------------------
+    // ---- the library's manager and entries (see ConnectionManagerPool) ----------------------------------
 
     @Override
-    public PoolStats stats() {
-        org.apache.http.pool.PoolStats stats = manager().getTotalStats();
-        LeaseGate gate = admission.gate();
-        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + admission.waiting(),
-                gate != null ? gate.max() : stats.getMax());
+    protected int leased(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getLeased();
     }
 
     @Override
-    public boolean isOpen() {
-        return !Apache4PoolInternals.isShutDown(manager());
+    protected int available(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getAvailable();
     }
 
     @Override
-    public int maintain(Duration idleExpiry, int maxIdleConnections) {
-        PoolingHttpClientConnectionManager manager = manager();
-        int before = manager.getTotalStats().getAvailable();
+    protected int pending(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getPending();
+    }
+
+    @Override
+    protected int max(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getMax();
+    }
+
+    @Override
+    protected boolean isClosed(PoolingHttpClientConnectionManager manager) {
+        return Apache4PoolInternals.isShutDown(manager);
+    }
+
+    @Override
+    protected void closeByAgent(PoolingHttpClientConnectionManager manager) {
+        Apache4Pools.shutdownByAgent(manager);
+    }
+
+    @Override
+    protected void closeExpired(PoolingHttpClientConnectionManager manager) {
         manager.closeExpiredConnections();
-        if (idleExpiry.toMillis() > 0) {
-            manager.closeIdleConnections(idleExpiry.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        trimIdle(manager, maxIdleConnections, 0);
-        generations.drain();
-        return Math.max(0, before - manager.getTotalStats().getAvailable());
-    }
-
-    /**
-     * Every second: idle connections beyond the keep-alive limit that were not reused for a second are
-     * closed; idle connections whose host name moved, and idle tunnels of clients that are gone, are closed;
-     * the overflow advice is logged.
-     */
-    @Override
-    public void housekeep() {
-        retirement.refreshOwnResolver();
-        PoolingHttpClientConnectionManager manager = manager();
-        trimIdle(manager, policy.maxIdle(), IDLE_TRIM_AFTER_MILLIS);
-        int moved = closeIdle(manager, entry -> retirement.moved(watchedHost((HttpRoute) entry.getRoute()),
-                Apache4PoolInternals.remoteAddress(entry.getConnection())));
-        for (int i = 0; i < moved; i++) {
-            counters().retiredByDns();
-        }
-        closeIdle(manager, entry -> ClientBoundState.orphaned(entry.getState()));
-        admission.reportOverflowOnce();
-        generations.drain();
-    }
-
-    private void trimIdle(PoolingHttpClientConnectionManager manager, int maxIdle, long idleAtLeastMillis) {
-        int excess = manager.getTotalStats().getAvailable() - maxIdle;
-        if (excess > 0) {
-            long now = clock.currentTimeMillis();
-            closeIdle(manager, Apache4PoolInternals.longestIdle(manager, excess)
-                    .and(entry -> now - entry.getUpdated() >= idleAtLeastMillis));
-        }
     }
 
     @Override
-    public int evictIdle() {
-        PoolingHttpClientConnectionManager manager = manager();
-        int before = manager.getTotalStats().getAvailable();
-        manager.closeIdleConnections(0, TimeUnit.MILLISECONDS);
-        return Math.max(0, before - manager.getTotalStats().getAvailable());
+    protected void closeIdleOlderThan(PoolingHttpClientConnectionManager manager, long millis) {
+        manager.closeIdleConnections(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public void recreate(String reason) {
-        generations.replace(factory.get(), (old, fresh) -> {
-            Apache4Pools.adopt(fresh, this);
-            Apache4Pools.retire(old, this);
-        });
-        recreated(reason);
-    }
-
-    /** JVM shutdown: requests in flight get up to {@code grace}, then idle connections and replaced pools are closed. */
-    @Override
-    public void shutdown(Duration grace) {
-        generations.shutdown(grace, clock);
-        evictIdle();
+    protected int closeIdleEntries(PoolingHttpClientConnectionManager manager, Predicate<PoolEntry<?, ?>> select) throws Throwable {
+        return Apache4PoolInternals.closeIdle(manager, select);
     }
 
     @Override
-    public int reportLongLeases(Duration threshold) {
-        return ledger.reportLongLeases(threshold);
+    protected long lastUsedMillis(PoolEntry<?, ?> entry) {
+        return entry.getUpdated();
     }
 
-    private int closeIdle(PoolingHttpClientConnectionManager manager, Predicate<PoolEntry<?, ?>> select) {
-        try {
-            return Apache4PoolInternals.closeIdle(manager, select);
-        } catch (Throwable error) {
-            AgentErrors.record("closing idle connections of " + name(), error);
-            return 0;
-        }
+    @Override
+    protected Object routeOf(PoolEntry<?, ?> entry) {
+        return entry.getRoute();
+    }
+
+    @Override
+    protected Object stateOf(PoolEntry<?, ?> entry) {
+        return entry.getState();
+    }
+
+    @Override
+    protected String watchedHostOf(PoolEntry<?, ?> entry) {
+        return watchedHost((HttpRoute) entry.getRoute());
+    }
+
+    @Override
+    protected InetAddress addressOf(PoolEntry<?, ?> entry) {
+        return Apache4PoolInternals.remoteAddress(entry.getConnection());
+    }
+
+    @Override
+    protected void switched(PoolingHttpClientConnectionManager old, PoolingHttpClientConnectionManager fresh) {
+        Apache4Pools.adopt(fresh, this);
+        Apache4Pools.retire(old, this);
     }
 }

@@ -92,17 +92,6 @@ final class Apache4PoolInternals {
         return closed[0];
     }
 
-    /**
-     * Selects the {@code count} longest-idle entries of the pool's available list. Called inside
-     * {@code enumAvailable}, under the pool's lock: the list is most-recently-released first, so the
-     * oldest are its tail.
-     */
-    static Predicate<PoolEntry<?, ?>> longestIdle(PoolingHttpClientConnectionManager manager, int count) {
-        int keep = Math.max(0, manager.getTotalStats().getAvailable() - count);
-        int[] seen = {0};
-        return entry -> seen[0]++ >= keep;
-    }
-
     /** The address a pooled connection is connected to, or null when it is not (or cannot tell). */
     static InetAddress remoteAddress(Object connection) {
         if (connection instanceof HttpInetConnection && ((HttpConnection) connection).isOpen()) {

@@ -1,22 +1,15 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.ClientBoundState;
 import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.CurrentRequest;
-import io.httppool.agent.pool.ConnectionRetirement;
-import io.httppool.agent.pool.FailureBursts;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
-import io.httppool.agent.pool.ManagerGenerations;
-import io.httppool.agent.pool.LeaseAdmission;
-import io.httppool.agent.pool.BasicManagedPool;
-import io.httppool.agent.pool.PoolCounters;
-import io.httppool.agent.pool.PoolStats;
-import io.httppool.agent.pool.RecreationGuard;
-import java.time.Duration;
+import io.httppool.agent.pool.ConnectionManagerPool;
+import java.net.InetAddress;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -30,57 +23,30 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * One managed HttpClient 5 pool, shared by every client whose connection setup matches: HttpClient's own
- * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on
- * top: the {@link LeaseGate} (limits and what happens at them), the {@link LeaseLedger} (who holds which
- * connection: leaks, closed clients), {@link FailureBursts}, {@link HostAddresses} and
- * {@link ConnectionLifetime}. Clients hold the manager; when the pool is recreated the manager they hold
- * is retired: its leases finish there, and new leases through it go to the current manager.
+ * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on top
+ * ({@link ConnectionManagerPool}). This class adds how HttpClient 5 leases and releases: through the
+ * gate, tracked by endpoint, with its own types for timeouts and keep-alive. Clients hold the manager; when
+ * the pool is recreated the manager they hold is retired: its leases finish there, and new leases through
+ * it go to the current manager.
  */
-final class Apache5ManagedPool extends BasicManagedPool {
+final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientConnectionManager, PoolEntry<HttpRoute, ?>> {
 
     /** The library's defaults for "the application did not say": RequestConfig's 3 minutes. */
     private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
     private static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
-    /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
-    static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
 
-    private final Supplier<PoolingHttpClientConnectionManager> factory;
     private final Apache5PoolSettings settings;
-    private final Clock clock;
-    private final LeaseAdmission admission;
-    private final LeaseLedger ledger;
-    private final FailureBursts<HttpRoute> failureBursts;
-    private final RecreationGuard fatalRecreations;
-    private final ConnectionRetirement retirement;
-    private final ManagerGenerations<PoolingHttpClientConnectionManager> generations;
 
     Apache5ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
                        Apache5PoolSettings settings, HostAddresses hosts, Clock clock) {
-        super(name, library, setup);
-        this.factory = factory;
+        super(name, library, setup, factory, settings.policy().newGate(clock), settings.policy(), hosts, clock,
+                Apache5ManagedPool::reclaim);
         this.settings = settings;
-        this.clock = clock;
-        this.retirement = new ConnectionRetirement(settings.lifetime(), hosts, counters(), clock);
-        LeaseGate gate = settings.gated() ? new LeaseGate(settings.maxTotal(), settings.maxPerRoute(), settings.onExhausted(), clock) : null;
-        this.admission = new LeaseAdmission(name, counters(), gate, () -> manager().getTotalStats().getPending() > 0, clock);
-        this.ledger = new LeaseLedger(name, counters(), clock, gate, settings.leakStacks(), Apache5ManagedPool::reclaim);
-        this.failureBursts = new FailureBursts<>(clock);
-        this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
-        this.generations = new ManagerGenerations<>(factory.get(), manager -> manager.getTotalStats().getLeased(),
-                PoolingHttpClientConnectionManager::isClosed, manager -> Apache5Pools.closeByAgent(manager, CloseMode.GRACEFUL));
-    }
-
-    PoolingHttpClientConnectionManager manager() {
-        return generations.current();
     }
 
     /** A manager with this pool's setup that belongs to one client alone (not managed, closed by its client). */
     PoolingHttpClientConnectionManager privateManager() {
-        return factory.get();
-    }
-
-    boolean isCurrent(PoolingHttpClientConnectionManager manager) {
-        return manager == generations.current();
+        return freshManager();
     }
 
     // ---- leasing ------------------------------------------------------------------------------------
@@ -143,10 +109,6 @@ final class Apache5ManagedPool extends BasicManagedPool {
         return route == null || route.getProxyHost() != null ? null : route.getTargetHost().getHostName();
     }
 
-    private boolean addressMoved(PoolEntry<HttpRoute, ?> entry) {
-        return retirement.moved(watchedHost(entry.getRoute()), Apache5PoolInternals.remoteAddress(entry.getConnection()));
-    }
-
     /**
      * HttpClient retries idempotent requests that fail on a connection the server had closed, but never a
      * POST or PATCH; a per-request client never meets such a connection. So before a non-idempotent request
@@ -173,7 +135,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     /** The manager that leased {@code endpoint} when that is not {@code via} (a retired or current one); null otherwise. */
     PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
-        if (!generations.anyRetired()) {
+        if (!anyRetired()) {
             return null;
         }
         AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
@@ -242,16 +204,6 @@ final class Apache5ManagedPool extends BasicManagedPool {
     }
 
     /**
-     * The application closed a client that used this pool: its connections still leased are closed with
-     * it, and so are its idle tunnels through a proxy, which only it could use.
-     */
-    int clientClosed(Object client) {
-        int closed = ledger.releaseOwnedBy(client);
-        closeIdle(manager(), entry -> ClientBoundState.boundTo(entry.getState(), client));
-        return closed;
-    }
-
-    /**
      * Closes a lease's connection and hands its entry back to the manager it came from, not reusable. For a
      * closed client the endpoint the application may still hold gets a placeholder entry without a
      * connection: reading its response then fails on the closed socket, as after closing a client's own
@@ -276,12 +228,6 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     // ---- connecting and failing -------------------------------------------------------------------------
 
-    void connectFailed(HttpRoute route, Throwable error) {
-        // route may be null: then only the error is counted
-        counters().error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
-        burstCheck(route);
-    }
-
     void connected(HttpRoute route) {
         counters().connectionCreated();
         if (route == null) {
@@ -295,129 +241,82 @@ final class Apache5ManagedPool extends BasicManagedPool {
         }
     }
 
-    void exchangeFailed(HttpRoute route) {
-        counters().error(PoolCounters.ErrorKind.IO);
-        burstCheck(route);
-    }
-
-    private void burstCheck(HttpRoute route) {
-        if (failureBursts.failed(route)) {
-            int closed = closeIdle(manager(), entry -> route.equals(entry.getRoute()));
-            counters().refreshed();
-            AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name(), route, closed);
-        }
-    }
-
-    /**
-     * An Error (OutOfMemoryError...) went through a request: the pool's bookkeeping may be torn, start
-     * afresh; but at most once per 10 s, so an interceptor that throws an Error on every request does not
-     * churn pools.
-     */
-    void fatal(Throwable error) {
-        counters().error(PoolCounters.ErrorKind.FATAL);
-        if (fatalRecreations.tryAcquire()) {
-            recreate("an Error went through a request: " + error);
-        }
-    }
-
-    // ---- ManagedPool ---------------------------------------------------------------------------------
+    // ---- the library's manager and entries (see ConnectionManagerPool) ----------------------------------
 
     @Override
-    public PoolStats stats() {
-        org.apache.hc.core5.pool.PoolStats stats = manager().getTotalStats();
-        LeaseGate gate = admission.gate();
-        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + admission.waiting(),
-                gate != null ? gate.max() : stats.getMax());
+    protected int leased(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getLeased();
     }
 
     @Override
-    public boolean isOpen() {
-        return !manager().isClosed();
+    protected int available(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getAvailable();
     }
 
     @Override
-    public int maintain(Duration idleExpiry, int maxIdleConnections) {
-        PoolingHttpClientConnectionManager manager = manager();
-        int before = manager.getTotalStats().getAvailable();
+    protected int pending(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getPending();
+    }
+
+    @Override
+    protected int max(PoolingHttpClientConnectionManager manager) {
+        return manager.getTotalStats().getMax();
+    }
+
+    @Override
+    protected boolean isClosed(PoolingHttpClientConnectionManager manager) {
+        return manager.isClosed();
+    }
+
+    @Override
+    protected void closeByAgent(PoolingHttpClientConnectionManager manager) {
+        Apache5Pools.closeByAgent(manager, CloseMode.GRACEFUL);
+    }
+
+    @Override
+    protected void closeExpired(PoolingHttpClientConnectionManager manager) {
         manager.closeExpired();
-        if (idleExpiry.toMillis() > 0) {
-            manager.closeIdle(TimeValue.ofMilliseconds(idleExpiry.toMillis()));
-        }
-        trimIdle(manager, maxIdleConnections, 0);
-        generations.drain();
-        return Math.max(0, before - manager.getTotalStats().getAvailable());
-    }
-
-    /**
-     * Every second: idle connections beyond the keep-alive limit that were not reused for a second are
-     * closed (a busy pool reuses its connections within microseconds, so this only shrinks a pool whose
-     * load fell); idle connections whose host name moved are closed; the overflow advice is logged.
-     */
-    @Override
-    public void housekeep() {
-        retirement.refreshOwnResolver();
-        PoolingHttpClientConnectionManager manager = manager();
-        trimIdle(manager, settings.maxIdle(), IDLE_TRIM_AFTER_MILLIS);
-        int moved = closeIdle(manager, entry -> entry.getConnection() != null && addressMoved(entry));
-        for (int i = 0; i < moved; i++) {
-            counters().retiredByDns();
-        }
-        // Tunnels of clients that are gone: nobody can lease them any more.
-        closeIdle(manager, entry -> ClientBoundState.orphaned(entry.getState()));
-        admission.reportOverflowOnce();
-        generations.drain();
-    }
-
-    private void trimIdle(PoolingHttpClientConnectionManager manager, int maxIdle, long idleAtLeastMillis) {
-        int excess = manager.getTotalStats().getAvailable() - maxIdle;
-        if (excess > 0) {
-            long now = clock.currentTimeMillis();
-            closeIdle(manager, Apache5PoolInternals.longestIdle(manager, excess)
-                    .and(entry -> now - entry.getUpdated() >= idleAtLeastMillis));
-        }
     }
 
     @Override
-    public int evictIdle() {
-        PoolingHttpClientConnectionManager manager = manager();
-        int before = manager.getTotalStats().getAvailable();
-        manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
-        return Math.max(0, before - manager.getTotalStats().getAvailable());
+    protected void closeIdleOlderThan(PoolingHttpClientConnectionManager manager, long millis) {
+        manager.closeIdle(TimeValue.ofMilliseconds(millis));
     }
 
     @Override
-    public void recreate(String reason) {
-        // The old manager is recognised as retired before new leases stop going there: its releases find their owner.
-        generations.replace(factory.get(), (old, fresh) -> {
-            Apache5Pools.adopt(fresh, this);
-            Apache5Pools.retire(old, this);
-        });
-        recreated(reason);
-    }
-
-    /**
-     * JVM shutdown: requests in flight get up to {@code grace} to finish, then every idle connection is
-     * closed gracefully and replaced pools are closed. The current pool itself stays open: other shutdown
-     * hooks (deregistering from a service registry, flushing to a collector) may still send requests, and a
-     * per-request client would still have served them.
-     */
-    @Override
-    public void shutdown(Duration grace) {
-        generations.shutdown(grace, clock);
-        evictIdle();
+    protected int closeIdleEntries(PoolingHttpClientConnectionManager manager, Predicate<PoolEntry<HttpRoute, ?>> select)
+            throws Throwable {
+        return Apache5PoolInternals.closeIdle(manager, select);
     }
 
     @Override
-    public int reportLongLeases(Duration threshold) {
-        return ledger.reportLongLeases(threshold);
+    protected long lastUsedMillis(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getUpdated();
     }
 
-    private int closeIdle(PoolingHttpClientConnectionManager manager, java.util.function.Predicate<PoolEntry<HttpRoute, ?>> select) {
-        try {
-            return Apache5PoolInternals.closeIdle(manager, select);
-        } catch (Throwable error) {
-            AgentErrors.record("closing idle connections of " + name(), error);
-            return 0;
-        }
+    @Override
+    protected Object routeOf(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getRoute();
+    }
+
+    @Override
+    protected Object stateOf(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getState();
+    }
+
+    @Override
+    protected String watchedHostOf(PoolEntry<HttpRoute, ?> entry) {
+        return watchedHost(entry.getRoute());
+    }
+
+    @Override
+    protected InetAddress addressOf(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getConnection() != null ? Apache5PoolInternals.remoteAddress(entry.getConnection()) : null;
+    }
+
+    @Override
+    protected void switched(PoolingHttpClientConnectionManager old, PoolingHttpClientConnectionManager fresh) {
+        Apache5Pools.adopt(fresh, this);
+        Apache5Pools.retire(old, this);
     }
 }

@@ -74,17 +74,6 @@ final class Apache5PoolInternals {
         return closed[0];
     }
 
-    /**
-     * Selects the {@code count} longest-idle entries of the pool's available list. Called inside
-     * {@code enumAvailable}, under the pool's lock: the list is most-recently-released first (the
-     * default LIFO reuse), so the oldest are its tail.
-     */
-    static Predicate<PoolEntry<HttpRoute, ?>> longestIdle(PoolingHttpClientConnectionManager manager, int count) {
-        int keep = Math.max(0, manager.getTotalStats().getAvailable() - count);
-        int[] seen = {0};
-        return entry -> seen[0]++ >= keep;
-    }
-
     /** The route of the endpoint's pool entry, or null when it is released or hidden by this version. */
     static HttpRoute routeOf(ConnectionEndpoint endpoint) {
         AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);
