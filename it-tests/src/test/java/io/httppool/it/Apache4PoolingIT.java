@@ -66,6 +66,26 @@ class Apache4PoolingIT extends UpstreamTest {
                 http.accepted(), https.accepted(), control.accepted());
     }
 
+    /**
+     * The figures of the report: 1,000 per-request {@code HttpClients.createDefault()} clients on 8 threads
+     * over HTTPS, with and without the agent (connections counted at the server, live threads in the app).
+     */
+    @Test
+    void aThousandPerRequestClientsOnEightThreads() {
+        CountingForwarder pooled = upstream.newCounter(true);
+        CountingForwarder plain = upstream.newCounter(true);
+        String[] args = {"modes=default", "paths=/ok", "requests=1000", "threads=" + THREADS};
+        RunResult with = load("apache4", true, "apache4-thousand").args(args).args("bases=" + Upstream.baseOf(pooled, true)).run();
+        RunResult without = load("apache4", false, "apache4-thousand").args(args).args("bases=" + Upstream.baseOf(plain, true)).run();
+        assertEquals(1000, with.summary().successes(), with.describe());
+        assertEquals(1000, without.summary().successes(), without.describe());
+        assertTrue(pooled.accepted() <= ALLOWED, pooled.accepted() + " connections with the agent\n" + with.describe());
+        assertTrue(plain.accepted() >= 900, "control: " + plain.accepted() + " connections without the agent");
+        System.out.printf("apache4 1000 requests on 8 threads over https: with agent %d connections, %s live threads, %s ms;"
+                        + " without %d connections, %s live threads, %s ms%n", pooled.accepted(), with.summary().get("liveThreads"),
+                with.summary().get("elapsedMs"), plain.accepted(), without.summary().get("liveThreads"), without.summary().get("elapsedMs"));
+    }
+
     /** The other per-request habits share connections too, with identical outcomes. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"system", "minimal", "custom", "pooling", "trustall"})
