@@ -1,5 +1,6 @@
 package io.httppool.agent.instrumentation.apache4;
 
+import io.httppool.agent.instrumentation.UnchangingAnswers;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.pool.CurrentRequest;
 import java.io.IOException;
@@ -186,6 +187,26 @@ public final class Apache4Hooks {
      */
     static boolean notRetried(HttpRequest request) {
         return request instanceof HttpEntityEnclosingRequest || !RETRIED.contains(request.getRequestLine().getMethod());
+    }
+
+    // ---- answers that cannot change -------------------------------------------------------------------
+
+    public static String cachedUserAgent(String name, String pkg, Class<?> cls) {
+        try {
+            return UnchangingAnswers.lookup(UnchangingAnswers.question("getUserAgent", name, pkg), cls);
+        } catch (Throwable error) {
+            AgentErrors.record("User-Agent cache", error);
+            return null;
+        }
+    }
+
+    public static String rememberUserAgent(String userAgent, String name, String pkg, Class<?> cls) {
+        try {
+            UnchangingAnswers.remember(UnchangingAnswers.question("getUserAgent", name, pkg), cls, userAgent);
+        } catch (Throwable error) {
+            AgentErrors.record("User-Agent cache", error);
+        }
+        return userAgent;
     }
 
     public static void clientClosing(Object client) {

@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache4;
 
 import static io.httppool.agent.instrumentation.weaving.Value.METHOD_NAME;
+import static io.httppool.agent.instrumentation.weaving.Value.RETURNED;
 import static io.httppool.agent.instrumentation.weaving.Value.THIS;
 import static io.httppool.agent.instrumentation.weaving.Value.THROWN;
 import static io.httppool.agent.instrumentation.weaving.Value.arg;
@@ -81,7 +82,7 @@ public final class Apache4Instrumentation implements LibraryInstrumentation {
     @Override
     public List<String> helperClassNames() {
         String pkg = Apache4Instrumentation.class.getPackageName() + ".";
-        // Every class of this package except this one; Apache4HelperListTest keeps the list complete.
+        // Every class of this package except this one; HelperListTest keeps the list complete.
         return List.of(pkg + "Apache4ConnectionRequest", pkg + "Apache4Hooks", pkg + "Apache4ManagedPool",
                 pkg + "Apache4ManagedPool$Reuse", pkg + "Apache4PoolFactory", pkg + "Apache4PoolInternals",
                 pkg + "Apache4Pools", pkg + "Apache4Setup");
@@ -150,6 +151,13 @@ public final class Apache4Instrumentation implements LibraryInstrumentation {
                     .onExitAlways(call("hopEnded", "(" + L_THROWABLE + L_OBJECT + L_ROUTE + ")V", THROWN,
                             field("connManager", L_CONN_MANAGER_IFACE), arg(0))));
         }
+
+        // The answer HttpClientBuilder.build() recomputes for every client although it cannot change.
+        hooks.add(Hook.on(PKG + "util/VersionInfo", "getUserAgent", "(" + L_STRING + L_STRING + "Ljava/lang/Class;)" + L_STRING)
+                .onEnterReturnIfNotNull(call("cachedUserAgent", "(" + L_STRING + L_STRING + "Ljava/lang/Class;)" + L_STRING,
+                        arg(0), arg(1), arg(2)))
+                .onExitReplaceReturn(call("rememberUserAgent", "(" + L_STRING + L_STRING + L_STRING + "Ljava/lang/Class;)" + L_STRING,
+                        RETURNED, arg(0), arg(1), arg(2))));
         return hooks;
     }
 

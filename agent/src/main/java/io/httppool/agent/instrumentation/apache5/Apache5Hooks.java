@@ -1,5 +1,6 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.instrumentation.UnchangingAnswers;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.pool.CurrentRequest;
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class Apache5Hooks {
 
     public static String cachedSoftwareInfo(String name, String pkg, Class<?> cls) {
         try {
-            return Apache5SoftwareInfoCache.lookup(name, pkg, cls);
+            return UnchangingAnswers.lookup(UnchangingAnswers.question("getSoftwareInfo", name, pkg), cls);
         } catch (Throwable error) {
             AgentErrors.record("User-Agent cache", error);
             return null;
@@ -208,7 +209,7 @@ public final class Apache5Hooks {
 
     public static String rememberSoftwareInfo(String info, String name, String pkg, Class<?> cls) {
         try {
-            Apache5SoftwareInfoCache.remember(name, pkg, cls, info);
+            UnchangingAnswers.remember(UnchangingAnswers.question("getSoftwareInfo", name, pkg), cls, info);
         } catch (Throwable error) {
             AgentErrors.record("User-Agent cache", error);
         }

@@ -83,11 +83,10 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     @Override
     public List<String> helperClassNames() {
         String pkg = Apache5Instrumentation.class.getPackageName() + ".";
-        // Every class of this package except this one; Apache5HelperListTest keeps the list complete.
+        // Every class of this package except this one; HelperListTest keeps the list complete.
         return List.of(pkg + "Apache5BrotliProbeCache", pkg + "Apache5ConnectionConfigs",
                 pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5PoolFactory",
-                pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools",
-                pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key");
+                pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools");
     }
 
     @Override
