@@ -43,25 +43,23 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         this.clock = clock;
         this.factory = factory;
         this.maxIdle = policy.maxIdle();
-        this.admission = new LeaseAdmission(name, counters(), gate, () -> pending(manager()) > 0, clock);
+        this.admission = new LeaseAdmission(name, counters(), gate, () -> libraryStats(manager()).pending() > 0, clock);
         this.ledger = new LeaseLedger(name, counters(), clock, gate, policy.leakStacks(), reclaimer);
         this.retirement = new ConnectionRetirement(policy.lifetime(), hosts, counters(), clock);
         this.failureBursts = new FailureBursts<>(clock);
         this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
-        this.generations = new ManagerGenerations<>(factory.get(), this::leased, this::isClosed, this::closeByAgent);
+        this.generations = new ManagerGenerations<>(factory.get(), manager -> libraryStats(manager).leased(), this::isClosed,
+                this::closeByAgent);
     }
 
     // ---- what the library says ---------------------------------------------------------------------------
 
-    protected abstract int leased(M manager);
+    /** The library pool's own figures: leased, available, requests waiting in it, its own limit. */
+    protected abstract PoolStats libraryStats(M manager);
 
-    protected abstract int available(M manager);
-
-    /** Requests waiting in the library's own pool. */
-    protected abstract int pending(M manager);
-
-    /** The library pool's own limit. */
-    protected abstract int max(M manager);
+    private int available(M manager) {
+        return libraryStats(manager).available();
+    }
 
     protected abstract boolean isClosed(M manager);
 
@@ -157,10 +155,10 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
 
     @Override
     public PoolStats stats() {
-        M manager = manager();
+        PoolStats library = libraryStats(manager());
         LeaseGate gate = admission.gate();
-        return new PoolStats(leased(manager), available(manager), pending(manager) + admission.waiting(),
-                gate != null ? gate.max() : max(manager));
+        return new PoolStats(library.leased(), library.available(), library.pending() + admission.waiting(),
+                gate != null ? gate.max() : library.max());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
 import io.httppool.agent.pool.PoolPolicy;
+import io.httppool.agent.pool.PoolStats;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
@@ -270,23 +271,9 @@ final class Apache4ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
     // ---- the library's manager and entries (see ConnectionManagerPool) ----------------------------------
 
     @Override
-    protected int leased(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getLeased();
-    }
-
-    @Override
-    protected int available(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getAvailable();
-    }
-
-    @Override
-    protected int pending(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getPending();
-    }
-
-    @Override
-    protected int max(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getMax();
+    protected PoolStats libraryStats(PoolingHttpClientConnectionManager manager) {
+        org.apache.http.pool.PoolStats stats = manager.getTotalStats();
+        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending(), stats.getMax());
     }
 
     @Override

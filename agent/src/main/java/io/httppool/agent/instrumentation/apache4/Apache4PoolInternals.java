@@ -1,8 +1,7 @@
 package io.httppool.agent.instrumentation.apache4;
 
+import io.httppool.agent.instrumentation.PrivateFields;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.util.function.Predicate;
@@ -24,8 +23,8 @@ import org.apache.http.pool.PoolEntryCallback;
 final class Apache4PoolInternals {
 
     private static final String PROXY_CLASS = "org.apache.http.impl.conn.CPoolProxy";
-    private static final MethodHandle PROXY_ENTRY = findGetter(classNamed(PROXY_CLASS), "poolEntry");
-    private static final MethodHandle MANAGER_POOL = findGetter(PoolingHttpClientConnectionManager.class, "pool");
+    private static final MethodHandle PROXY_ENTRY = PrivateFields.getter(classNamed(PROXY_CLASS), "poolEntry");
+    private static final MethodHandle MANAGER_POOL = PrivateFields.getter(PoolingHttpClientConnectionManager.class, "pool");
     private static final Method ENUM_AVAILABLE = findEnumAvailable();
 
     private Apache4PoolInternals() {
@@ -113,19 +112,6 @@ final class Apache4PoolInternals {
             Method method = AbstractConnPool.class.getDeclaredMethod("enumAvailable", PoolEntryCallback.class);
             method.setAccessible(true);
             return method;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static MethodHandle findGetter(Class<?> owner, String field) {
-        if (owner == null) {
-            return null;
-        }
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            java.lang.reflect.Field reflected = owner.getDeclaredField(field);
-            return lookup.unreflectGetter(reflected).asType(MethodType.methodType(Object.class, Object.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

@@ -7,6 +7,7 @@ import io.httppool.agent.pool.CurrentRequest;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
+import io.httppool.agent.pool.PoolStats;
 import io.httppool.agent.pool.ConnectionManagerPool;
 import java.net.InetAddress;
 import java.util.function.Predicate;
@@ -244,23 +245,9 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
     // ---- the library's manager and entries (see ConnectionManagerPool) ----------------------------------
 
     @Override
-    protected int leased(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getLeased();
-    }
-
-    @Override
-    protected int available(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getAvailable();
-    }
-
-    @Override
-    protected int pending(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getPending();
-    }
-
-    @Override
-    protected int max(PoolingHttpClientConnectionManager manager) {
-        return manager.getTotalStats().getMax();
+    protected PoolStats libraryStats(PoolingHttpClientConnectionManager manager) {
+        org.apache.hc.core5.pool.PoolStats stats = manager.getTotalStats();
+        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending(), stats.getMax());
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.instrumentation.PrivateFields;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.hc.client5.http.HttpRoute;
@@ -20,7 +19,7 @@ import org.apache.hc.core5.pool.PoolEntry;
  */
 final class Apache5PoolInternals {
 
-    private static final MethodHandle MANAGER_POOL = findGetter(PoolingHttpClientConnectionManager.class, "pool");
+    private static final MethodHandle MANAGER_POOL = PrivateFields.getter(PoolingHttpClientConnectionManager.class, "pool");
     private static final String ENDPOINT_CLASS =
             "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager$InternalConnectionEndpoint";
     private static final MethodHandle ENDPOINT_ENTRY_REF = findEndpointEntryRef();
@@ -141,18 +140,8 @@ final class Apache5PoolInternals {
     private static MethodHandle findEndpointEntryRef() {
         try {
             Class<?> endpointClass = Class.forName(ENDPOINT_CLASS, false, PoolingHttpClientConnectionManager.class.getClassLoader());
-            return findGetter(endpointClass, "poolEntryRef");
+            return PrivateFields.getter(endpointClass, "poolEntryRef");
         } catch (ClassNotFoundException e) {
-            return null;
-        }
-    }
-
-    private static MethodHandle findGetter(Class<?> owner, String field) {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            java.lang.reflect.Field reflected = owner.getDeclaredField(field);
-            return lookup.unreflectGetter(reflected).asType(MethodType.methodType(Object.class, Object.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
     }
