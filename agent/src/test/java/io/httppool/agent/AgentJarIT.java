@@ -12,6 +12,13 @@ import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 /** The shipped jar: self-contained, every bundled dependency relocated, an agent manifest. */
@@ -62,5 +69,83 @@ class AgentJarIT {
             assertEquals("io.httppool.agent.bootstrap.AgentEntryPoint", main.getValue("Agent-Class"));
             assertEquals("true", main.getValue("Can-Retransform-Classes"));
         }
+    }
+
+    /**
+     * The fault-injection seam ships inert: {@code FaultPoint.reached} is an empty method and the class can
+     * throw nothing (the throwing variant exists only in the jar the black-box tests build from this one).
+     */
+    @Test
+    void faultPointCannotThrow() throws IOException {
+        byte[] bytes;
+        try (JarFile jar = jar()) {
+            JarEntry entry = jar.getJarEntry("io/httppool/agent/log/FaultPoint.class");
+            assertNotNull(entry, "FaultPoint is in the jar");
+            bytes = jar.getInputStream(entry).readAllBytes();
+        }
+        List<String> members = new ArrayList<>();
+        List<Integer> reachedCode = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+                problems.add("field " + name);
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                members.add(name + descriptor);
+                boolean reached = name.equals("reached");
+                return new MethodVisitor(Opcodes.ASM9) {
+                    private void insn(int opcode) {
+                        if (opcode == Opcodes.ATHROW) {
+                            problems.add("athrow in " + name);
+                        }
+                        if (reached) {
+                            reachedCode.add(opcode);
+                        }
+                    }
+
+                    @Override
+                    public void visitInsn(int opcode) {
+                        insn(opcode);
+                    }
+
+                    @Override
+                    public void visitVarInsn(int opcode, int var) {
+                        insn(opcode);
+                    }
+
+                    @Override
+                    public void visitTypeInsn(int opcode, String type) {
+                        insn(opcode);
+                    }
+
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String field, String desc) {
+                        insn(opcode);
+                    }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        insn(opcode);
+                    }
+
+                    @Override
+                    public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+                        insn(opcode);
+                    }
+
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        insn(Opcodes.LDC);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG);
+        assertEquals(List.of("<init>()V", "reached(Ljava/lang/String;)V"), members, "no static initializer, no other method");
+        assertEquals(List.of(Opcodes.RETURN), reachedCode, "reached(String) is a bare return");
+        assertTrue(problems.isEmpty(), problems.toString());
     }
 }

@@ -8,8 +8,10 @@ import io.httppool.agent.instrumentation.HookTransformer;
 import io.httppool.agent.instrumentation.Libraries;
 import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.PoolRegistry;
+import io.httppool.agent.threads.AgentThreads;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,12 @@ final class AgentInstaller {
         if (attachedLate) {
             retransformLoaded(instrumentation, transformer);
         }
-        PoolRegistry.onFirstPool(() -> startObservability(config));
+        PoolRegistry.onFirstPool(new Runnable() { // not a lambda: the first one costs milliseconds in premain
+            @Override
+            public void run() {
+                startObservability(config);
+            }
+        });
         if (config.statusPort() >= 0) {
             startObservability(config);
         }
@@ -88,15 +95,14 @@ final class AgentInstaller {
      * thread never waits for this one.
      */
     private static void startObservability(AgentConfig config) {
-        Thread thread = new Thread(() -> {
+        AgentThreads.newDaemon(() -> {
             try {
+                FaultPoint.reached("observabilityStart");
                 Observability.start(config);
             } catch (Throwable error) {
                 AgentErrors.record("starting health checks and reporting", error);
             }
-        }, "http-pool-agent-init");
-        thread.setDaemon(true);
-        thread.start();
+        }, "http-pool-agent-init").start();
     }
 
     /** Attached to a running JVM: the library may be loaded already, so its classes are transformed now. */

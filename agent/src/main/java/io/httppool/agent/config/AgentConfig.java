@@ -167,7 +167,18 @@ public final class AgentConfig {
         return (Duration) values.get(setting);
     }
 
+    /** "30s", "0.25s", "1.5s": seconds without trailing zeros (no BigDecimal: this runs in premain). */
     static String seconds(Duration duration) {
-        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
+        long millis = duration.toMillis();
+        long whole = millis / 1000;
+        long fraction = Math.abs(millis % 1000);
+        if (fraction == 0) {
+            return whole + "s";
+        }
+        String decimals = String.valueOf(1000 + fraction).substring(1); // three digits, leading zeros kept
+        while (decimals.endsWith("0")) {
+            decimals = decimals.substring(0, decimals.length() - 1);
+        }
+        return (millis < 0 && whole == 0 ? "-" : "") + whole + "." + decimals + "s";
     }
 }

@@ -12,6 +12,8 @@ public enum Setting {
             "Turns pooling on or off. Off installs no transformation at all."),
     APACHE5_ENABLED("HTTP_POOL_APACHE5_ENABLED", "true", SettingType.bool(),
             "Pooling for Apache HttpClient 5 (classic). Off leaves its classes untransformed."),
+    APACHE5_ASYNC_ENABLED("HTTP_POOL_APACHE5_ASYNC_ENABLED", "true", SettingType.bool(),
+            "Pooling for Apache HttpClient 5 (async). Off leaves its clients as the library builds them."),
     JDK_ENABLED("HTTP_POOL_JDK_ENABLED", "true", SettingType.bool(),
             "Pooling for the JDK's java.net.http.HttpClient. Off leaves its classes untransformed."),
     APACHE4_ENABLED("HTTP_POOL_APACHE4_ENABLED", "true", SettingType.bool(),

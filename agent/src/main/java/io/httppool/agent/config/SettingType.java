@@ -68,6 +68,14 @@ abstract class SettingType<T> {
         return new SettingType<>() {
             @Override
             Duration parse(String raw) {
+                String trimmed = raw.trim();
+                if (wholeNumber(trimmed)) { // the usual case, without BigDecimal at start-up
+                    long whole = Long.parseLong(trimmed);
+                    if (whole < minSeconds || whole > maxSeconds) {
+                        throw new IllegalArgumentException(accepted());
+                    }
+                    return Duration.ofSeconds(whole);
+                }
                 BigDecimal value;
                 try {
                     value = new BigDecimal(raw.trim());
@@ -117,7 +125,7 @@ abstract class SettingType<T> {
             @Override
             String parse(String raw) {
                 String value = raw.trim();
-                if (value.isEmpty() || value.length() > 253 || !value.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+                if (value.isEmpty() || value.length() > 253 || !hostCharacters(value)) {
                     throw new IllegalArgumentException(accepted());
                 }
                 return value;
@@ -128,6 +136,32 @@ abstract class SettingType<T> {
                 return "a host name or IP address to bind to, e.g. 127.0.0.1";
             }
         };
+    }
+
+    /** Up to 9 digits, nothing else: parsed as a long without overflow. */
+    private static boolean wholeNumber(String value) {
+        if (value.isEmpty() || value.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Letters, digits, dots, dashes, colons and brackets ({@code [::1]}); no regex at start-up. */
+    private static boolean hostCharacters(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == ':' || c == '-' || c == '[' || c == ']';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String plain(BigDecimal value) {

@@ -1,6 +1,7 @@
 package io.httppool.agent.health;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.metrics.CounterSnapshot;
 import io.httppool.agent.metrics.MetricsSnapshot;
@@ -10,6 +11,7 @@ import io.httppool.agent.pool.HealthState;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.ManagedPool;
 import io.httppool.agent.pool.PoolStats;
+import io.httppool.agent.threads.AgentThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,11 +80,7 @@ public final class HealthMonitor {
     }
 
     private ScheduledExecutorService newScheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, THREAD_NAME);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, AgentThreads.daemonFactory(THREAD_NAME, false));
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         long intervalMillis = Math.max(1, settings.interval().toMillis());
@@ -163,6 +161,7 @@ public final class HealthMonitor {
 
     private void housekeepGuarded() {
         try {
+            FaultPoint.reached("housekeeping");
             housekeep();
         } catch (Throwable error) {
             AgentErrors.record("housekeeping", error);
@@ -171,6 +170,7 @@ public final class HealthMonitor {
 
     private void runGuarded() {
         try {
+            FaultPoint.reached("healthCheck");
             runOnce();
         } catch (Throwable error) {
             // A periodic task that throws is never run again: nothing may escape.
@@ -180,6 +180,7 @@ public final class HealthMonitor {
 
     private void sweepGuarded() {
         try {
+            FaultPoint.reached("healthSweep");
             sweepNewPools();
         } catch (Throwable error) {
             AgentErrors.record("health check sweep", error);
@@ -203,6 +204,7 @@ public final class HealthMonitor {
         known.add(name);
         maintain(pool, name);
         try {
+            FaultPoint.reached("poolCheck");
             long now = System.nanoTime();
             CounterSnapshot counters = CounterSnapshot.of(pool.counters());
             boolean open = pool.isOpen();

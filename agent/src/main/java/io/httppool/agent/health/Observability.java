@@ -9,6 +9,7 @@ import io.httppool.agent.metrics.PoolHealthRegistry;
 import io.httppool.agent.pool.ManagedPool;
 import io.httppool.agent.pool.PoolRegistry;
 import io.httppool.agent.status.StatusServer;
+import io.httppool.agent.threads.AgentThreads;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,8 @@ public final class Observability {
             AgentLog.log().error("Status server NOT started", error);
         }
         try {
-            shutdownHook = new Thread(Observability::shutDown, "http-pool-agent-shutdown");
+            // A registered hook is a Thread object kept by the JVM until exit: made clean like the running ones.
+            shutdownHook = AgentThreads.newDaemon(Observability::shutDown, "http-pool-agent-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (Throwable error) {
             AgentLog.log().warn("No shutdown hook: pools will not be closed gracefully at exit ({})", error.toString());

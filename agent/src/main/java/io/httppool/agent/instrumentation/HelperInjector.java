@@ -15,11 +15,38 @@ import java.util.Map;
 final class HelperInjector {
 
     private final List<String> helperClassNames;
+    private final Map<String, String> requiredLibraryClass;
     private volatile Map<String, byte[]> helperBytes;
 
     HelperInjector(List<String> helperClassNames) {
-        this.helperClassNames = List.copyOf(helperClassNames);
+        this(helperClassNames, Map.of());
     }
+
+    /** @param requiredLibraryClass see {@link LibraryInstrumentation#helpersRequiring()} */
+    HelperInjector(List<String> helperClassNames, Map<String, String> requiredLibraryClass) {
+        this.helperClassNames = List.copyOf(helperClassNames);
+        this.requiredLibraryClass = Map.copyOf(requiredLibraryClass);
+    }
+
+    /**
+     * The helpers that fit the copy of the library {@code loader} sees: all but those written for versions
+     * with a class or method this copy lacks (see {@link ReferenceCheck#holds}: nothing is loaded).
+     */
+    Map<String, byte[]> bytesFor(ClassLoader loader) throws IOException {
+        Map<String, byte[]> all = bytes();
+        if (requiredLibraryClass.isEmpty()) {
+            return all;
+        }
+        Map<String, byte[]> fitting = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> helper : all.entrySet()) {
+            String required = requiredLibraryClass.get(helper.getKey());
+            if (required == null || ReferenceCheck.holds(loader, required)) {
+                fitting.put(helper.getKey(), helper.getValue());
+            }
+        }
+        return fitting;
+    }
+
 
     /** The helpers' class files, read once from the agent jar. */
     Map<String, byte[]> bytes() throws IOException {
@@ -47,7 +74,7 @@ final class HelperInjector {
      * being transformed.
      */
     void injectInto(ClassLoader loader, ClassDefiner definer) throws Throwable {
-        for (Map.Entry<String, byte[]> helper : bytes().entrySet()) {
+        for (Map.Entry<String, byte[]> helper : bytesFor(loader).entrySet()) {
             try {
                 definer.define(loader, helper.getKey(), helper.getValue());
             } catch (LinkageError alreadyThere) {

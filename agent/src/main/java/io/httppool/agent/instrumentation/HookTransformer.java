@@ -3,6 +3,7 @@ package io.httppool.agent.instrumentation;
 import io.httppool.agent.instrumentation.weaving.Hook;
 import io.httppool.agent.instrumentation.weaving.HookWeaver;
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -40,14 +41,26 @@ public final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<Target>> targetsByType = new HashMap<>();
 
     public HookTransformer(List<LibraryInstrumentation> libraries, Supplier<ClassDefiner> definer) {
+        // Plain loops, no lambdas: this runs in premain, where the first lambda costs milliseconds.
         for (LibraryInstrumentation library : libraries) {
             LibrarySupport support = new LibrarySupport(library, definer);
             Map<String, List<Hook>> byType = new HashMap<>();
             for (Hook hook : library.hooks()) {
-                byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
+                List<Hook> hooks = byType.get(hook.type());
+                if (hooks == null) {
+                    hooks = new ArrayList<>();
+                    byType.put(hook.type(), hooks);
+                }
+                hooks.add(hook);
             }
-            byType.forEach((type, hooks) -> targetsByType.computeIfAbsent(type, t -> new ArrayList<>())
-                    .add(new Target(support, List.copyOf(hooks))));
+            for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
+                List<Target> targets = targetsByType.get(entry.getKey());
+                if (targets == null) {
+                    targets = new ArrayList<>();
+                    targetsByType.put(entry.getKey(), targets);
+                }
+                targets.add(new Target(support, List.copyOf(entry.getValue())));
+            }
         }
     }
 
@@ -67,6 +80,7 @@ public final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         try {
+            FaultPoint.reached("transform");
             byte[] bytes = classfileBuffer;
             boolean changed = false;
             for (Target target : targets) {
@@ -103,7 +117,7 @@ public final class HookTransformer implements ClassFileTransformer {
 
         LibrarySupport(LibraryInstrumentation library, Supplier<ClassDefiner> definer) {
             this.library = library;
-            this.helpers = new HelperInjector(library.helperClassNames());
+            this.helpers = new HelperInjector(library.helperClassNames(), library.helpersRequiring());
             this.definer = definer;
         }
 
@@ -124,9 +138,10 @@ public final class HookTransformer implements ClassFileTransformer {
             String name = library.libraryName();
             String where = loader == null ? "the bootstrap class loader" : loader.toString();
             try {
+                FaultPoint.reached("libraryPrepare");
                 String unsupported = library.unsupportedReason(loader);
                 if (unsupported == null) {
-                    String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytes(), library.packages());
+                    String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytesFor(loader), library.packages());
                     if (missing != null) {
                         unsupported = "version " + library.versionIn(loader) + " lacks " + missing;
                     }

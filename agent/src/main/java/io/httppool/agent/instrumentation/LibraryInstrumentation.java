@@ -30,6 +30,16 @@ public interface LibraryInstrumentation {
      */
     List<String> helperClassNames();
 
+    /**
+     * Helpers written for some versions of the library only: helper binary name to what a copy of the
+     * library must have for that helper to be checked and defined, a class ({@code org/x/Type}) or a method
+     * of one ({@code org/x/Type#method}). The other helpers choose between such variants at run time (see
+     * {@code Apache5Versions}), by the same test.
+     */
+    default java.util.Map<String, String> helpersRequiring() {
+        return java.util.Map.of();
+    }
+
     /** The library's version visible from {@code loader}, for the log ("5.5.1", or "unknown"). */
     String versionIn(ClassLoader loader);
 

@@ -30,8 +30,57 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 final class ReferenceCheck {
 
-    /** A member of the library that a helper or hook relies on. */
-    record Reference(String owner, String name, String descriptor, boolean field) {
+    /**
+     * A member of the library that a helper or hook relies on. A plain class, not a record: a record's
+     * equals and hashCode are bootstrapped through invokedynamic, tens of milliseconds of the first
+     * request's time in a JVM that had not used them yet.
+     */
+    static final class Reference {
+        private final String owner;
+        private final String name;
+        private final String descriptor;
+        private final boolean field;
+        private final String key;
+
+        Reference(String owner, String name, String descriptor, boolean field) {
+            this.owner = owner;
+            this.name = name;
+            this.descriptor = descriptor;
+            this.field = field;
+            this.key = owner + (name == null ? "" : (field ? "#f:" : "#m:") + name + descriptor);
+        }
+
+        String owner() {
+            return owner;
+        }
+
+        String name() {
+            return name;
+        }
+
+        String descriptor() {
+            return descriptor;
+        }
+
+        boolean field() {
+            return field;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Reference reference && reference.key.equals(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+
         String describe() {
             String type = owner.replace('/', '.');
             if (name == null) {
@@ -91,12 +140,36 @@ final class ReferenceCheck {
         return shown.size() > 3 ? list + " and " + (shown.size() - 3) + " more" : list;
     }
 
+    /**
+     * Whether a library requirement holds in {@code loader}: {@code owner} (internal name) exists, and with
+     * {@code owner#method} it declares a method of that name. Reads class files only.
+     */
+    static boolean holds(ClassLoader loader, String requirement) {
+        int hash = requirement.indexOf('#');
+        String owner = hash < 0 ? requirement : requirement.substring(0, hash);
+        Members members = new ReferenceCheck(loader).members(owner);
+        if (members == null || hash < 0) {
+            return members != null;
+        }
+        String prefix = requirement.substring(hash + 1) + "(";
+        for (String method : members.methods()) {
+            if (method.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The fields of the hooked class its calls read ({@link Value#field}). */
     private static List<Value.Field> fieldsReadBy(Hook hook) {
         List<Value.Field> fields = new ArrayList<>();
         List<Call> calls = new ArrayList<>();
-        hook.enters().forEach(enter -> calls.add(enter.call()));
-        hook.exits().forEach(exit -> calls.add(exit.call()));
+        for (Hook.Enter enter : hook.enters()) {
+            calls.add(enter.call());
+        }
+        for (Hook.Exit exit : hook.exits()) {
+            calls.add(exit.call());
+        }
         for (Call call : calls) {
             for (Value value : call.values()) {
                 if (value instanceof Value.Field field) {
@@ -148,20 +221,20 @@ final class ReferenceCheck {
             return true;
         }
         String signature = reference.field() ? reference.name() + ":" + reference.descriptor() : reference.name() + reference.descriptor();
-        return inHierarchy(reference.owner(), reference.field() ? m -> m.fields().contains(signature) : m -> m.methods().contains(signature), 0);
+        return inHierarchy(reference.owner(), signature, reference.field(), 0);
     }
 
-    /** Whether {@code type} or one of its supertypes declares what {@code declares} looks for. */
-    private boolean inHierarchy(String type, java.util.function.Predicate<Members> declares, int depth) {
+    /** Whether {@code type} or one of its supertypes declares the field or method {@code signature}. */
+    private boolean inHierarchy(String type, String signature, boolean field, int depth) {
         Members members = members(type);
         if (members == null || depth > 32) {
             return false;
         }
-        if (declares.test(members)) {
+        if ((field ? members.fields() : members.methods()).contains(signature)) {
             return true;
         }
         for (String supertype : members.supertypes()) {
-            if (inHierarchy(supertype, declares, depth + 1)) {
+            if (inHierarchy(supertype, signature, field, depth + 1)) {
                 return true;
             }
         }
@@ -178,6 +251,9 @@ final class ReferenceCheck {
     }
 
     private Members read(String type) {
+        if (isJdkType(type)) {
+            return jdkMembers(type);
+        }
         byte[] bytes;
         try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(type + ".class")
                 : loader.getResourceAsStream(type + ".class")) {
@@ -218,6 +294,46 @@ final class ReferenceCheck {
                 return null;
             }
         }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return new Members(methods, concrete, fields, supertypes);
+    }
+
+    /**
+     * JDK supertypes (Object, AutoCloseable...) are read by reflection, not from class files: reading
+     * {@code java/lang/Object.class} as a resource starts the JDK's jrt file system, hundreds of
+     * milliseconds of the first request's time. Loading a JDK class runs none of the application's code.
+     */
+    private static boolean isJdkType(String type) {
+        return type.startsWith("java/") || type.startsWith("javax/") || type.startsWith("jdk/") || type.startsWith("sun/");
+    }
+
+    private static Members jdkMembers(String type) {
+        Class<?> jdkClass;
+        try {
+            jdkClass = Class.forName(type.replace('/', '.'), false, null);
+        } catch (ClassNotFoundException | LinkageError | RuntimeException notInTheBootLayer) {
+            return null;
+        }
+        Set<String> methods = new java.util.HashSet<>();
+        Set<String> concrete = new java.util.HashSet<>();
+        Set<String> fields = new java.util.HashSet<>();
+        List<String> supertypes = new ArrayList<>();
+        if (jdkClass.getSuperclass() != null) {
+            supertypes.add(jdkClass.getSuperclass().getName().replace('.', '/'));
+        }
+        for (Class<?> implemented : jdkClass.getInterfaces()) {
+            supertypes.add(implemented.getName().replace('.', '/'));
+        }
+        for (java.lang.reflect.Method method : jdkClass.getDeclaredMethods()) {
+            String signature = method.getName() + java.lang.invoke.MethodType.methodType(
+                    method.getReturnType(), method.getParameterTypes()).toMethodDescriptorString();
+            methods.add(signature);
+            if (!java.lang.reflect.Modifier.isAbstract(method.getModifiers())) {
+                concrete.add(signature);
+            }
+        }
+        for (java.lang.reflect.Field field : jdkClass.getDeclaredFields()) {
+            fields.add(field.getName() + ":" + field.getType().descriptorString());
+        }
         return new Members(methods, concrete, fields, supertypes);
     }
 

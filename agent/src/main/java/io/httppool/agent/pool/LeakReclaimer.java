@@ -1,7 +1,8 @@
 package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.log.FaultPoint;
+import io.httppool.agent.threads.AgentThreads;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
@@ -46,23 +47,28 @@ public final class LeakReclaimer {
     /** Starts the reclaimer thread once, when the first lease is watched. */
     static void started() {
         if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
-            Thread thread = new Thread(LeakReclaimer::reclaimForever, "http-pool-agent-leak-reclaimer");
-            thread.setDaemon(true);
-            thread.start();
+            AgentThreads.newDaemon(LeakReclaimer::reclaimForever, "http-pool-agent-leak-reclaimer").start();
         }
     }
 
     private static void reclaimForever() {
         while (true) {
+            Reference<?> collected;
             try {
-                Reference<?> collected = QUEUE.remove();
+                collected = QUEUE.remove();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                FaultPoint.reached("leakReclaimer");
                 if (collected instanceof LeaseLedger.Lease lease) {
                     lease.collected();
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (Throwable error) {
                 AgentErrors.record("leak reclaimer", error);
+                if (collected instanceof LeaseLedger.Lease lease) {
+                    lease.settle(); // at least its place at the gate comes back; its connection is not reclaimed
+                }
             }
         }
     }
@@ -82,22 +88,19 @@ public final class LeakReclaimer {
         if (watchdog != null) {
             return;
         }
-        watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "http-pool-agent-leak-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        watchdog = Executors.newSingleThreadScheduledExecutor(AgentThreads.daemonFactory("http-pool-agent-leak-watchdog", false));
         watchdog.scheduleWithFixedDelay(LeakReclaimer::checkPressed, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private static void checkPressed() {
         try {
+            FaultPoint.reached("leakWatchdog");
             PRESSED.removeIf(pressed -> !pressed.getAsBoolean());
             if (!PRESSED.isEmpty()) {
                 requestCollection();
             }
         } catch (Throwable error) {
-            AgentLog.warnOnce("leak-watchdog", "Leak watchdog check failed: " + error, error);
+            AgentErrors.record("leak watchdog", error);
         }
     }
 

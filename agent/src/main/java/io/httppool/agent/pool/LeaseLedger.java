@@ -1,6 +1,7 @@
 package io.httppool.agent.pool;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -117,6 +118,15 @@ public final class LeaseLedger {
             return true;
         }
 
+        /** Ends the lease without reclaiming its connection, when reclaiming it failed. Never throws. */
+        void settle() {
+            try {
+                finish();
+            } catch (Throwable ignored) {
+                // what could not be given back stays taken
+            }
+        }
+
         /** Called by the reclaimer thread once the handle was collected. */
         void collected() {
             ledger.collected(this);
@@ -190,6 +200,7 @@ public final class LeaseLedger {
         for (Lease lease : active.values()) {
             if (lease.owner == owner && lease.finish()) {
                 try {
+                    FaultPoint.reached("closedClientRelease");
                     if (reclaimer.reclaim(lease, Reason.CLIENT_CLOSED)) {
                         released++;
                         counters.closedWithClient();
@@ -217,6 +228,7 @@ public final class LeaseLedger {
             return;
         }
         try {
+            FaultPoint.reached("leakReclaim");
             if (!reclaimer.reclaim(lease, Reason.LEAKED)) {
                 return; // released without the library telling us (e.g. discarded): nothing leaked
             }

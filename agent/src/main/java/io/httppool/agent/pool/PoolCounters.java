@@ -27,6 +27,37 @@ public final class PoolCounters {
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /**
+         * The kind of a failed request judged from its exception alone (wrappers such as
+         * {@code ExecutionException} looked through), for libraries whose hooks see only how a request ended,
+         * not where it failed. Null for what is no connection trouble: a cancellation, a protocol error, the
+         * application's own exception. Library exceptions are matched by simple name, so the core names no
+         * library type.
+         */
+        public static ErrorKind ofFailure(Throwable failure) {
+            Throwable cause = failure;
+            for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+                String name = cause.getClass().getSimpleName();
+                if (cause instanceof Error) {
+                    return FATAL;
+                }
+                if (cause instanceof javax.net.ssl.SSLException) {
+                    return TLS;
+                }
+                if (cause instanceof java.net.ConnectException || cause instanceof java.net.NoRouteToHostException
+                        || cause instanceof java.net.UnknownHostException || name.equals("ConnectTimeoutException")) {
+                    return CONNECT;
+                }
+                if (name.equals("ConnectionRequestTimeoutException") || name.equals("DeadlineTimeoutException")) {
+                    return POOL_TIMEOUT;
+                }
+                if (cause instanceof java.io.IOException) {
+                    return IO;
+                }
+            }
+            return null;
+        }
     }
 
     private final LongAdder connectionsCreated = new LongAdder();

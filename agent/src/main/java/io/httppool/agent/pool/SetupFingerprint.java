@@ -113,7 +113,17 @@ public final class SetupFingerprint {
      * describe, so fingerprints of different libraries never collide.
      */
     public static SetupFingerprint ofParts(String kind, Object... parts) {
-        Walker walker = new Walker(type -> false);
+        return ofParts(kind, type -> false, parts);
+    }
+
+    /**
+     * As {@link #ofParts(String, Object...)}, also comparing by value the classes {@code effectivelyImmutable}
+     * names (see {@link #of(Object, java.util.function.Predicate)}). A part that is itself a fingerprint (a
+     * connection manager's setup inside a client's) compares as that fingerprint.
+     */
+    public static SetupFingerprint ofParts(String kind, java.util.function.Predicate<Class<?>> effectivelyImmutable,
+                                           Object... parts) {
+        Walker walker = new Walker(effectivelyImmutable);
         Object[] snapshot = new Object[parts.length];
         for (int i = 0; i < parts.length; i++) {
             snapshot[i] = walker.snapshot(parts[i], 1);
@@ -203,7 +213,8 @@ public final class SetupFingerprint {
             return value instanceof String || value instanceof Number || value instanceof Boolean
                     || value instanceof Character || value instanceof Enum || value instanceof Class
                     || value instanceof InetAddress || value instanceof InetSocketAddress
-                    || value instanceof Proxy || value instanceof URI || value instanceof java.time.Duration;
+                    || value instanceof Proxy || value instanceof URI || value instanceof java.time.Duration
+                    || value instanceof SetupFingerprint;
         }
 
         private static boolean isJdkType(Class<?> type) {

@@ -94,6 +94,11 @@ public final class SetupRegistry<P extends ManagedPool> {
         PoolRegistry.unregister(pool);
     }
 
+    /** How many custom setups got a pool so far (at most {@value #MAX_CUSTOM_SETUPS}). */
+    public int customSetups() {
+        return customSetups.get();
+    }
+
     public List<P> pools() {
         return new ArrayList<>(bySetup.values());
     }

@@ -3,13 +3,13 @@ package io.httppool.agent.status;
 import com.sun.net.httpserver.HttpServer;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.metrics.MetricsSnapshot;
+import io.httppool.agent.threads.AgentThreads;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -77,14 +77,9 @@ public final class StatusServer {
     }
 
     private static ThreadPoolExecutor newExecutor() {
-        AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
                 // Unbounded: a task the executor rejected would end the JDK server's dispatcher thread.
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, THREAD_NAME + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new LinkedBlockingQueue<>(), AgentThreads.daemonFactory(THREAD_NAME, true));
         executor.allowCoreThreadTimeOut(true);
         return executor;
     }

@@ -240,18 +240,28 @@ class HealthMonitorTest {
     void theRunningMonitorChecksANewPoolWithinASecond() throws InterruptedException {
         FakePool pool = new FakePool("fake/found-by-sweep");
         pools.add(pool);
-        monitor(SETTINGS).start();
+        monitor(SETTINGS); // full checks only every 60 s: only the sweep can find the pool this soon
+        long started = System.nanoTime();
+        monitor.start();
 
-        awaitTrue(() -> health.get("fake/found-by-sweep").state() != null);
+        // The promise is one second (NEW_POOL_SWEEP); half a second more for a busy machine.
+        awaitTrue(() -> health.get("fake/found-by-sweep").state() != null, HealthMonitor.NEW_POOL_SWEEP.plusMillis(500));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(HealthState.HEALTHY, health.get("fake/found-by-sweep").state());
+        assertEquals(1, pool.maintainCalls.get(), "one first check, by the sweep");
         assertFalse(heard.isEmpty());
+        assertTrue(tookMillis <= 1_500, "checked after " + tookMillis + " ms");
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        awaitTrue(condition, Duration.ofSeconds(10));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
+                throw new AssertionError("condition not met within " + within.toMillis() + " ms");
             }
             Thread.sleep(10);
         }

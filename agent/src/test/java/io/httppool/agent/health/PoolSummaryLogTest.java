@@ -49,5 +49,6 @@ class PoolSummaryLogTest {
         assertEquals(List.of(), log.changedLines(snapshot(quiet, pool("busy", HealthState.HEALTHY, "ok", 4, 13))));
         assertEquals(List.of("Pool busy is no longer reported: it was unregistered or garbage-collected"),
                 log.changedLines(snapshot(quiet)));
+        assertEquals(List.of(), log.changedLines(snapshot(quiet)), "said once");
     }
 }

@@ -27,17 +27,17 @@ class HelperListTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("librariesWithHelpers")
     void everyHelperClassIsListedForInjection(LibraryInstrumentation library) throws IOException, URISyntaxException {
-        Class<?> instrumentation = library.getClass();
-        Path dir = Path.of(instrumentation.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve(instrumentation.getPackageName().replace('.', '/'));
+        Class<?> type = library.getClass();
+        Path dir = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve(type.getPackageName().replace('.', '/'));
         Set<String> compiled;
         try (Stream<Path> files = Files.list(dir)) {
             compiled = files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".class") && !n.startsWith(instrumentation.getSimpleName()))
+                    .filter(n -> n.endsWith(".class") && !n.startsWith(type.getSimpleName()))
                     .filter(n -> !n.contains("$$Lambda"))
-                    .map(n -> instrumentation.getPackageName() + "." + n.substring(0, n.length() - ".class".length()))
+                    .map(n -> type.getPackageName() + "." + n.substring(0, n.length() - ".class".length()))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
-        assertEquals(compiled, new TreeSet<>(library.helperClassNames()));
+        assertEquals(compiled, new TreeSet<>(library.helperClassNames()), library.id());
     }
 }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.instrumentation.apache5.Apache5Pools;
 import io.httppool.agent.metrics.MetricsSnapshot;
 import io.httppool.agent.metrics.PoolHealth;
 import io.httppool.agent.metrics.PoolHealthRegistry;
 import io.httppool.agent.pool.HealthState;
+import io.httppool.agent.pool.ManagedPool;
+import io.httppool.agent.pool.PoolRegistry;
 import io.httppool.agent.pool.PoolCounters.ErrorKind;
 import io.httppool.agent.testing.FakePool;
 import java.lang.management.ManagementFactory;
@@ -18,6 +21,14 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,18 +79,59 @@ class PoolMBeansTest {
         assertEquals(5, errors.size());
     }
 
+    /**
+     * On a real managed pool (HttpClient 5's manager under the agent's pool, no fake figures): two idle
+     * connections to a local socket are closed by the JMX operation, which answers how many; a recreation
+     * over JMX gives the pool a new manager.
+     */
     @Test
     void operationsReachThePool() throws Exception {
-        FakePool pool = new FakePool("fake/operated");
-        mbeans.sync(List.of(pool));
-        ObjectName name = PoolMBeans.poolObjectName("fake/operated");
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(upstream.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // test over
+                }
+            }, "operations-test-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
 
-        assertEquals(3, server.invoke(name, "evictIdleConnections", new Object[0], new String[0]));
-        server.invoke(name, "recreate", new Object[0], new String[0]);
+            // The "system" setup: always pooled (not one of the 16 custom setups other tests may have used up),
+            // and no other test connects through it.
+            java.util.function.Supplier<PoolingHttpClientConnectionManager> build = () -> Apache5Pools.sharedManagerFor(
+                    PoolingHttpClientConnectionManagerBuilder.create().useSystemProperties());
+            PoolingHttpClientConnectionManager manager = build.get();
+            assertTrue(manager != null, "the system setup is pooled");
+            ManagedPool pool = PoolRegistry.all().stream().filter(p -> p.name().equals("apache5/system")).findFirst().orElseThrow();
+            HttpRoute route = new HttpRoute(new HttpHost("http", "127.0.0.1", upstream.getLocalPort()));
+            List<ConnectionEndpoint> endpoints = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ConnectionEndpoint endpoint = manager.lease("op-" + i, route, Timeout.ofSeconds(5), null).get(Timeout.ofSeconds(5));
+                manager.connect(endpoint, TimeValue.ofSeconds(5), HttpClientContext.create());
+                endpoints.add(endpoint);
+            }
+            for (ConnectionEndpoint endpoint : endpoints) {
+                manager.release(endpoint, null, TimeValue.ofMinutes(5));
+            }
+            mbeans.sync(List.of(pool));
+            ObjectName name = PoolMBeans.poolObjectName(pool.name());
+            assertEquals(2, server.getAttribute(name, "Available"), "two idle connections in the real pool");
 
-        assertEquals(1, pool.evictCalls.get());
-        assertEquals(List.of("requested over JMX"), pool.recreateReasons);
-        assertEquals(1L, server.getAttribute(name, "Recreations"));
+            assertEquals(2, server.invoke(name, "evictIdleConnections", new Object[0], new String[0]), "closed two");
+            assertEquals(0, manager.getTotalStats().getAvailable(), "the library's pool has no idle connection left");
+            assertEquals(0, server.getAttribute(name, "Available"));
+
+            long recreations = (Long) server.getAttribute(name, "Recreations");
+            server.invoke(name, "recreate", new Object[0], new String[0]);
+            assertEquals(recreations + 1, server.getAttribute(name, "Recreations"));
+            PoolingHttpClientConnectionManager fresh = build.get();
+            assertTrue(fresh != manager, "the setup's clients now get the recreated pool's new manager");
+            assertTrue(Apache5Pools.ignoresClose(manager), "the old manager is retired, still the agent's, not the application's to close");
+        }
     }
 
     @Test

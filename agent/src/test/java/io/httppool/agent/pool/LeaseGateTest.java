@@ -79,6 +79,99 @@ class LeaseGateTest {
         waiter.get(5, TimeUnit.SECONDS);
     }
 
+    @Test
+    void thePeakCountsLeasesTakenOnTheFastPathToo() throws Exception {
+        LeaseGate gate = new LeaseGate(5, 5, LeaseGate.OnExhausted.OVERFLOW, Clock.SYSTEM);
+        LeaseGate.Permit a = gate.acquire("r", 0);
+        gate.acquire("r", 0);
+        gate.acquire("r", 0);
+        assertEquals(3, gate.peak());
+        gate.release(a);
+        assertEquals(3, gate.peak(), "the most at once, not the current count");
+        assertEquals(2, gate.leased());
+        assertEquals(LeaseGate.OnExhausted.OVERFLOW, gate.mode());
+        assertEquals(5, gate.max());
+    }
+
+    @Test
+    void inWaitModeATimeoutOfZeroWaitsWithoutLimit() throws Exception {
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        Thread.sleep(100);
+        assertFalse(waiter.isDone(), "still waiting, not failed at once");
+        gate.release(held);
+        assertFalse(waiter.get(5, TimeUnit.SECONDS).overflow(), "a release wakes the waiter");
+    }
+
+    @Test
+    void aWaitEndsExactlyAtTheTimeoutByTheGatesClock() throws Exception {
+        ManualClock clock = new ManualClock();
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, clock);
+        gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire("r", TimeUnit.MILLISECONDS.toNanos(100));
+            } catch (TimeoutException expected) {
+                return null;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (gate.waiting() == 0) {
+            Thread.onSpinWait();
+        }
+        clock.advanceMillis(100); // exactly the timeout by the gate's clock: the next look gives up
+        assertEquals(null, waiter.get(5, TimeUnit.SECONDS), "timed out at the limit");
+        assertEquals(0, gate.waiting());
+    }
+
+    @Test
+    void aReleaseOnAnotherThreadWakesAWaiterOfThatRoute() throws Exception {
+        LeaseGate gate = new LeaseGate(10, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire("r", 0); // taken (and the gate's lock left) on another thread
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        CompletableFuture.runAsync(() -> gate.release(held)).get(5, TimeUnit.SECONDS);
+        assertFalse(waiter.get(5, TimeUnit.SECONDS).overflow());
+        assertEquals(1, gate.leased());
+    }
+
+    @Test
+    void aReleaseOnAnUnlimitedRouteGateWakesAWaiterThatWouldWaitForever() throws Exception {
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        CompletableFuture.runAsync(() -> gate.release(held)).get(5, TimeUnit.SECONDS);
+        assertFalse(waiter.get(5, TimeUnit.SECONDS).overflow());
+        CompletableFuture.runAsync(() -> {
+            try {
+                gate.release(waiter.get());
+                gate.acquire("r", 0).overflow();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(1, gate.leased(), "the lock is free for other threads after each acquire and release");
+    }
+
+    @Test
+    void eachReleaseOfARouteGivesBackOnePlaceOfThatRoute() throws Exception {
+        LeaseGate gate = new LeaseGate(10, 2, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit a1 = gate.acquire("a", 0);
+        gate.acquire("a", 0);
+        gate.release(a1);
+        gate.acquire("a", TimeUnit.MILLISECONDS.toNanos(50)); // one place of route a was free
+        assertThrows(TimeoutException.class, () -> gate.acquire("a", TimeUnit.MILLISECONDS.toNanos(50)),
+                "two leases on route a again: its limit");
+        assertEquals(2, gate.leased());
+    }
+
     /** A request on another thread, returned once it waits at the gate. */
     private static CompletableFuture<LeaseGate.Permit> waiterOn(LeaseGate gate) {
         CompletableFuture<LeaseGate.Permit> waiter = CompletableFuture.supplyAsync(() -> {

@@ -3,8 +3,8 @@ package io.httppool.agent.pool;
 /** A clock tests move by hand. */
 final class ManualClock implements Clock {
 
-    private long nanos = 1_000_000_000L;
-    private long wallMillis = 1_700_000_000_000L;
+    private volatile long nanos = 1_000_000_000L;
+    private volatile long wallMillis = 1_700_000_000_000L;
 
     @Override
     public long nanoTime() {

@@ -20,6 +20,7 @@ public final class FakePool implements ManagedPool {
 
     public final AtomicInteger maintainCalls = new AtomicInteger();
     public final AtomicInteger evictCalls = new AtomicInteger();
+    public final AtomicInteger housekeepCalls = new AtomicInteger();
     public final List<Duration> longLeaseThresholds = new CopyOnWriteArrayList<>();
     public final List<String> recreateReasons = new CopyOnWriteArrayList<>();
     public final List<Duration> shutdownGraces = new CopyOnWriteArrayList<>();
@@ -104,6 +105,12 @@ public final class FakePool implements ManagedPool {
         lastIdleExpiry = idleExpiry;
         lastMaxIdle = maxIdle;
         return 0;
+    }
+
+    @Override
+    public void housekeep() {
+        housekeepCalls.incrementAndGet();
+        maybeThrow();
     }
 
     @Override

@@ -2,17 +2,25 @@ package io.httppool.it.apps;
 
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
-/** Apache HttpClient 5 classic: the habits of {@link Habits} ({@code cookies} and {@code closing} are its default). */
+/**
+ * Apache HttpClient 5 classic: the habits of {@link Habits} ({@code cookies} and {@code closing} are its
+ * default). On 5.0/5.1 ({@code before52}) the trust-all client is written with what those versions have.
+ */
 final class Apache5Library implements ClientLibrary {
 
     private final Habits habits;
+    private final boolean before52;
 
-    Apache5Library(Habits habits) {
+    Apache5Library(Habits habits, boolean before52) {
         this.habits = habits;
+        this.before52 = before52;
     }
 
-    private static String mode(String habit) {
-        return "cookies".equals(habit) || "closing".equals(habit) ? "default" : habit;
+    private String mode(String habit) {
+        if ("cookies".equals(habit) || "closing".equals(habit)) {
+            return "default";
+        }
+        return before52 && "trustall".equals(habit) ? "trustall-legacy" : habit;
     }
 
     /** Try-with-resources around client and response, as {@link Exchange#perRequest} writes it. */

@@ -48,7 +48,13 @@ public interface ClientLibrary {
     static ClientLibrary of(String name, Map<String, String> options) {
         switch (name) {
             case "apache5":
-                return new Apache5Library(new Habits(options));
+                return new Apache5Library(new Habits(options), false);
+            case "apache5-5.0":
+            case "apache5-5.1":
+                // the same habits, run on HttpClient 5.0/5.1 jars put first on the class path (harness/OlderHttpClient5)
+                return new Apache5Library(new Habits(options), true);
+            case "apache5-async":
+                return new Apache5AsyncLibrary();
             case "jdk":
                 return new JdkLibrary();
             case "okhttp":
@@ -58,7 +64,8 @@ public interface ClientLibrary {
             case "spring5":
                 return new SpringRestTemplateLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, jdk, okhttp, apache4, spring5");
+                throw new IllegalArgumentException("unknown library '" + name
+                        + "', known: apache5, apache5-5.0, apache5-5.1, apache5-async, jdk, okhttp, apache4, spring5");
         }
     }
 }

@@ -8,20 +8,17 @@ import java.util.TreeSet;
 
 import javax.net.ssl.SSLContext;
 
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.cookie.BasicCookieStore;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.SSLConnectionSocketFactoryBuilder;
 import org.apache.hc.client5.http.ssl.TrustAllStrategy;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.ssl.SSLContexts;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -43,6 +40,10 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>{@code noverify}: default trust, but {@code NoopHostnameVerifier}</li>
  *   <li>{@code novalidate}: own pool that never validates idle connections (a control for the
  *       stale-connection test: it must fail where a validating pool succeeds)</li>
+ *   <li>{@code newmanager}: {@code new PoolingHttpClientConnectionManager()} with {@code setMaxTotal(50)} and
+ *       {@code setDefaultMaxPerRoute(20)}, set on the builder: the example code of many tutorials</li>
+ *   <li>{@code newmanager-socketconfig}: the same, also {@code setDefaultSocketConfig(...)} on the manager</li>
+ *   <li>{@code newmanager-late}: the same, {@code setMaxTotal(40)} called once more after the client is built</li>
  * </ul>
  * Options (key=value program arguments): {@code response-timeout-ms} (an app-level
  * RequestConfig responseTimeout, applied in {@code custom} mode), {@code socket-timeout-ms} (an
@@ -55,7 +56,7 @@ public final class Habits {
 
     public static final Set<String> ALL = new TreeSet<>(List.of(
             "default", "system", "minimal", "builder", "custom", "pooling",
-            "trustall", "trustall-legacy", "noverify", "novalidate"));
+            "trustall", "trustall-legacy", "noverify", "novalidate", "newmanager", "newmanager-socketconfig", "newmanager-late"));
 
     private final Long responseTimeoutMs;
     private final Long socketTimeoutMs;
@@ -100,26 +101,14 @@ public final class Habits {
                         .setDefaultRequestConfig(rc.build())
                         .build();
             }
-            case "pooling": {
-                PoolingHttpClientConnectionManagerBuilder cm = PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(50)
-                        .setMaxConnPerRoute(20);
-                if (socketTimeoutMs != null) {
-                    cm.setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setSocketTimeout(Timeout.ofMilliseconds(socketTimeoutMs))
-                            .build());
-                }
-                return HttpClients.custom()
-                        .setConnectionManager(cm.build())
-                        .setUserAgent("it-pooling-client/1.0")
-                        .build();
-            }
+            case "pooling":
+                return Habits52.pooling(socketTimeoutMs);
             case "trustall":
-                return HttpClients.custom()
-                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                                .setTlsSocketStrategy(new DefaultClientTlsStrategy(trustAll(), NoopHostnameVerifier.INSTANCE))
-                                .build())
-                        .build();
+                return Habits52.trustAll(trustAll());
+            case "noverify":
+                return Habits52.noVerify();
+            case "novalidate":
+                return Habits52.noValidate();
             case "trustall-legacy":
                 return HttpClients.custom()
                         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -129,26 +118,29 @@ public final class Habits {
                                         .build())
                                 .build())
                         .build();
-            case "noverify":
-                return HttpClients.custom()
-                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                                .setTlsSocketStrategy(new DefaultClientTlsStrategy(SSLContexts.createDefault(), NoopHostnameVerifier.INSTANCE))
-                                .build())
-                        .build();
-            case "novalidate":
-                return HttpClients.custom()
-                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                        .setValidateAfterInactivity(TimeValue.NEG_ONE_MILLISECOND)
-                                        .build())
-                                .build())
-                        .build();
+            case "newmanager":
+            case "newmanager-socketconfig":
+            case "newmanager-late": {
+                org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager cm =
+                        new org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager();
+                cm.setMaxTotal(50);
+                cm.setDefaultMaxPerRoute(20);
+                if (mode.equals("newmanager-socketconfig")) {
+                    cm.setDefaultSocketConfig(org.apache.hc.core5.http.io.SocketConfig.custom()
+                            .setSoTimeout(Timeout.ofSeconds(20)).build());
+                }
+                CloseableHttpClient client = HttpClients.custom().setConnectionManager(cm).build();
+                if (mode.equals("newmanager-late")) {
+                    cm.setMaxTotal(40);
+                }
+                return client;
+            }
             default:
                 throw new IllegalArgumentException("unknown mode '" + mode + "'");
         }
     }
 
-    private static SSLContext trustAll() {
+    static SSLContext trustAll() {
         try {
             return SSLContexts.custom().loadTrustMaterial(TrustAllStrategy.INSTANCE).build();
         } catch (GeneralSecurityException e) {

@@ -23,6 +23,7 @@ import io.httppool.it.harness.AgentLog;
 import io.httppool.it.harness.CountingForwarder;
 import io.httppool.it.harness.Jdks;
 import io.httppool.it.harness.JvmRunner;
+import io.httppool.it.harness.OlderHttpClient5;
 import io.httppool.it.harness.RunResult;
 import io.httppool.it.harness.Upstream;
 import io.httppool.it.harness.UpstreamTest;
@@ -36,11 +37,12 @@ import io.httppool.it.harness.UpstreamTest;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConformanceIT extends UpstreamTest {
 
-    static final List<String> LIBRARIES = List.of("apache5", "jdk", "okhttp", "apache4");
+    static final List<String> LIBRARIES = List.of("apache5", "apache5-async", "jdk", "okhttp", "apache4");
     static final int THREADS = 8;
     /** Connections 8 threads may open under the agent: one each, and a few for timing. */
     static final int ALLOWED = THREADS + 4;
 
+    /** Every library on every JDK; HttpClient 5.0 and 5.1 (same hooks as 5.5) on the default JDK only. */
     static Stream<Arguments> librariesOnJdks() {
         List<Arguments> cases = new ArrayList<>();
         for (String jdk : Jdks.names()) {
@@ -48,13 +50,24 @@ class ConformanceIT extends UpstreamTest {
                 cases.add(Arguments.of(library, jdk));
             }
         }
+        for (String older : OlderHttpClient5.LIBRARIES) {
+            cases.add(Arguments.of(older, "default"));
+        }
         return cases.stream();
+    }
+
+    static Stream<String> libraries() {
+        return Stream.concat(LIBRARIES.stream(), OlderHttpClient5.LIBRARIES.stream());
+    }
+
+    private static JvmRunner app(Class<?> main, String library) {
+        return OlderHttpClient5.on(JvmRunner.app(main), library);
     }
 
     private static JvmRunner load(String library, String jdk, boolean agent, String name) {
         Path home = Jdks.home(jdk);
         assumeTrue(home != null, "no JDK " + jdk + " on this machine (set -Dit.jdk25=<home> to run these cases)");
-        return JvmRunner.app(LoadApp.class).agent(agent).java(home).name(name + "-" + library + "-" + jdk)
+        return app(LoadApp.class, library).agent(agent).java(home).name(name + "-" + library + "-" + jdk)
                 .args("library=" + library).timeout(Duration.ofMinutes(3));
     }
 
@@ -114,7 +127,7 @@ class ConformanceIT extends UpstreamTest {
      * error, in both orders, with the agent as without it; the default client's requests never reach the server.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
+    @MethodSource("libraries")
     void aLenientClientNeverLendsAConnectionToAVerifyingOne(String library) {
         try (Upstream wrongName = Upstream.startWithWrongName()) {
             String base = wrongName.https();
@@ -141,7 +154,7 @@ class ConformanceIT extends UpstreamTest {
 
     private static List<JvmRunner.Outcome> interactive(String library, boolean agent, String base, List<String> script) {
         List<JvmRunner.Outcome> outcomes = new ArrayList<>();
-        try (JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).agent(agent).name("conformance-" + library).start()) {
+        try (JvmRunner.Interactive app = app(InteractiveApp.class, library).agent(agent).name("conformance-" + library).start()) {
             for (String step : script) {
                 String[] habitAndPath = step.split(" ");
                 outcomes.add(app.send("LREQ " + library + " " + habitAndPath[0] + " GET " + base + habitAndPath[1]));
@@ -152,11 +165,11 @@ class ConformanceIT extends UpstreamTest {
 
     /** Client A logs in (a cookie set), client B's request carries no cookie; control: one client sends it. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
+    @MethodSource("libraries")
     void aClientsCookieNeverReachesAnotherClient(String library) {
         String base = upstream.http();
         upstream.reset();
-        try (JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).withAgent().name("cookies-" + library).start()) {
+        try (JvmRunner.Interactive app = app(InteractiveApp.class, library).withAgent().name("cookies-" + library).start()) {
             JvmRunner.Outcome login = app.send("LREQ " + library + " cookies GET " + base + "/login");
             JvmRunner.Outcome other = app.send("LREQ " + library + " cookies GET " + base + "/echo");
             JvmRunner.Outcome same = app.send("LSEQ " + library + " cookies " + base + "/login " + base + "/echo");
@@ -169,10 +182,10 @@ class ConformanceIT extends UpstreamTest {
 
     /** A POST right after the upstream restarted on the same ports succeeds, as it does on a fresh client. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
+    @MethodSource("libraries")
     void aPostAfterTheUpstreamRestartedSucceeds(String library) throws Exception {
         String base = upstream.http();
-        try (JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).withAgent().name("stale-" + library).start()) {
+        try (JvmRunner.Interactive app = app(InteractiveApp.class, library).withAgent().name("stale-" + library).start()) {
             for (int i = 0; i < 3; i++) {
                 assertTrue(app.send("LREQ " + library + " default GET " + base + "/ok").ok, app.describe());
             }
@@ -186,7 +199,7 @@ class ConformanceIT extends UpstreamTest {
 
     /** 64 threads build and drop clients ("closing": closed the library's way) while 8 make requests: no failure, few connections. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "jdk", "okhttp", "apache4"})
+    @MethodSource("libraries")
     void aCloseStormNeverDisturbsTheSharedPool(String library) {
         CountingForwarder counter = upstream.newCounter(false);
         upstream.reset();
@@ -201,13 +214,13 @@ class ConformanceIT extends UpstreamTest {
 
     /** HTTP_POOL_<LIBRARY>_ENABLED=false: that library gets a connection per request, Apache HttpClient 5 in the same JVM stays pooled. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jdk", "okhttp", "apache4"})
+    @ValueSource(strings = {"apache5-async", "jdk", "okhttp", "apache4"})
     void thePerLibraryToggleTurnsOnlyThatLibraryOff(String library) {
         CountingForwarder off = upstream.newCounter(false);
         CountingForwarder on = upstream.newCounter(false);
         upstream.reset();
         RunResult r = load(library, "default", true, "toggle")
-                .env("HTTP_POOL_" + library.toUpperCase(java.util.Locale.ROOT) + "_ENABLED", "false")
+                .env("HTTP_POOL_" + library.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_ENABLED", "false")
                 .args("runs=" + library + ":default@" + Upstream.baseOf(off, false) + ",apache5:default@" + Upstream.baseOf(on, false),
                         "paths=/ok", "requests=100", "threads=4").run();
         AgentLog.assertPoolingOn(r);

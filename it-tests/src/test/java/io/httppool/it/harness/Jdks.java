@@ -6,17 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JDKs the child JVMs of the cross-JDK tests run on: the one running the tests, and a JDK 25 when the
- * machine has one (system property {@code it.jdk25}, else {@code /usr/lib/jvm/temurin-25-jdk-amd64}).
- * Where there is none, the JDK 25 cases are skipped with a message saying so.
+ * The JDKs the child JVMs run on. Every child runs on {@link #current()}: the JDK running the tests, or the one the
+ * build chose for a whole pass (system property {@code it.child.java.home}: the JDK 25 pass of it-tests/pom.xml).
+ * The cross-JDK tests also run children on a JDK 25 when the machine has one (system property {@code it.jdk25},
+ * else {@code /usr/lib/jvm/temurin-25-jdk-amd64}); where there is none, those cases are skipped with a message
+ * saying so.
  */
 public final class Jdks {
 
     private Jdks() {
     }
 
+    /** The JDK of every child JVM that does not ask for another one. */
     public static Path current() {
-        return Path.of(System.getProperty("java.home"));
+        String pass = System.getProperty("it.child.java.home", "");
+        return Path.of(pass.isBlank() ? System.getProperty("java.home") : pass);
     }
 
     /** The JDK 25 home, or null when this machine has none. */

@@ -29,6 +29,7 @@ public final class JvmRunner {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final String mainClass;
+    private final Path jar;
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, String> sysprops = new LinkedHashMap<>();
@@ -37,15 +38,27 @@ public final class JvmRunner {
     private Duration timeout = Duration.ofMinutes(2);
     private String name;
     private String classPathFirst;
-    private Path javaHome = Path.of(System.getProperty("java.home"));
+    private List<String> replacedPrefixes = List.of();
+    private String classPath;
+    private Path javaHome = Jdks.current();
+    /** Other Java agents ({@code -javaagent:} values): those before ours on the command line, and those after. */
+    private final List<String> agentsBefore = new ArrayList<>();
+    private final List<String> agentsAfter = new ArrayList<>();
 
-    private JvmRunner(Class<?> mainClass) {
-        this.mainClass = mainClass.getName();
-        this.name = mainClass.getSimpleName();
+    private JvmRunner(String mainClass, Path jar, String name) {
+        this.mainClass = mainClass;
+        this.jar = jar;
+        this.name = name;
     }
 
     public static JvmRunner app(Class<?> mainClass) {
-        return new JvmRunner(mainClass);
+        return new JvmRunner(mainClass.getName(), null, mainClass.getSimpleName());
+    }
+
+    /** Runs an executable jar ({@code java ... -jar <jar> args}) instead of a class of the test class path. */
+    public static JvmRunner jar(Path jar) {
+        String file = jar.getFileName().toString();
+        return new JvmRunner(null, jar, file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file);
     }
 
     /** Attaches the agent jar with {@code -javaagent}. */
@@ -64,6 +77,15 @@ public final class JvmRunner {
     /** Attaches the agent or not. */
     public JvmRunner agent(boolean on) {
         this.agent = on;
+        return this;
+    }
+
+    /**
+     * Attaches another Java agent too ({@code -javaagent:<jarAndArgs>}), before ours on the command line (so its
+     * premain runs first) or after it; whether ours is attached at all stays {@link #agent(boolean)}'s choice.
+     */
+    public JvmRunner otherAgent(String jarAndArgs, boolean beforeOurs) {
+        (beforeOurs ? agentsBefore : agentsAfter).add(jarAndArgs);
         return this;
     }
 
@@ -99,6 +121,25 @@ public final class JvmRunner {
         return this;
     }
 
+    /**
+     * Runs the child on other versions of a library: {@code jars} first, and the test class path's own jars
+     * whose file names start with one of {@code replacedPrefixes} left out (no mix of two versions).
+     */
+    public JvmRunner replacingLibrary(String jars, String... replacedPrefixes) {
+        this.classPathFirst = jars;
+        this.replacedPrefixes = List.of(replacedPrefixes);
+        return this;
+    }
+
+    /**
+     * Replaces the test class path with these entries: for an app that makes its own class loaders, whose
+     * libraries must not be visible from the system class loader.
+     */
+    public JvmRunner classPath(String entries) {
+        this.classPath = entries;
+        return this;
+    }
+
     public JvmRunner name(String name) {
         this.name = name.replaceAll("[^A-Za-z0-9._-]", "_");
         return this;
@@ -107,17 +148,34 @@ public final class JvmRunner {
     List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin").resolve("java").toString());
+        agentsBefore.forEach(other -> cmd.add("-javaagent:" + other));
         if (agent) {
             cmd.add("-javaagent:" + Settings.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         }
+        agentsAfter.forEach(other -> cmd.add("-javaagent:" + other));
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xss512k");
         cmd.addAll(Certificates.get().trustStoreJvmArgs());
         sysprops.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        if (jar != null) {
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+            cmd.addAll(args);
+            return cmd;
+        }
         cmd.add("-cp");
-        cmd.add(classPathFirst == null ? Settings.childClassPath()
-                : classPathFirst + java.io.File.pathSeparator + Settings.childClassPath());
+        if (classPath != null) {
+            cmd.add(classPath);
+        } else {
+            String testClassPath = Settings.childClassPath();
+            if (!replacedPrefixes.isEmpty()) {
+                testClassPath = java.util.Arrays.stream(testClassPath.split(java.io.File.pathSeparator))
+                        .filter(entry -> replacedPrefixes.stream().noneMatch(Path.of(entry).getFileName().toString()::startsWith))
+                        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            }
+            cmd.add(classPathFirst == null ? testClassPath : classPathFirst + java.io.File.pathSeparator + testClassPath);
+        }
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
@@ -181,6 +239,20 @@ public final class JvmRunner {
                 throw new IllegalStateException("app did not start (first line '" + ready + "')\n" + session.describe());
             }
             return session;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a long-running app (a server) with stdout and stderr going to its log files; the caller waits for the
+     * line that says it is up ({@link Server#awaitStdout}) and stops it with {@link Server#close()}.
+     */
+    public Server startServer() {
+        Path out = logFile("out");
+        Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
+        try {
+            return new Server(processBuilder(out, err).start(), command(), env, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -326,14 +398,19 @@ public final class JvmRunner {
             } catch (IOException ignored) {
                 // already gone
             }
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+            awaitExit(process, 10);
+        }
+    }
+
+    /** Waits up to {@code graceSeconds} for {@code process} to end, then kills it (and waits up to 10 s more). */
+    static void awaitExit(Process process, long graceSeconds) {
+        try {
+            if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -16,7 +16,7 @@ public final class Settings {
     private Settings() {
     }
 
-    private static Path moduleDir() {
+    static Path moduleDir() {
         Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         return Files.isDirectory(cwd.resolve("it-tests")) ? cwd.resolve("it-tests") : cwd;
     }

@@ -38,6 +38,7 @@ public final class Upstream implements AutoCloseable {
     public static final String MIXED_PATHS = "/ok,/echo,/notfound,/error,/redirect,/empty,/big";
 
     private final Path keystore;
+    private final boolean http2;
     private volatile WireMockServer wireMock;
     private final CountingForwarder httpCounter;
     private final CountingForwarder httpsCounter;
@@ -48,7 +49,12 @@ public final class Upstream implements AutoCloseable {
     private volatile int httpsPort;
 
     private Upstream(Path keystore) {
+        this(keystore, false);
+    }
+
+    private Upstream(Path keystore, boolean http2) {
         this.keystore = keystore;
+        this.http2 = http2;
         this.wireMock = startWireMock(0, 0);
         try {
             this.httpCounter = new CountingForwarder(wireMock.port());
@@ -62,6 +68,14 @@ public final class Upstream implements AutoCloseable {
     /** An upstream whose certificate is valid for localhost and 127.0.0.1. */
     public static Upstream start() {
         return new Upstream(Certificates.get().serverKeystore());
+    }
+
+    /**
+     * An upstream that also speaks HTTP/2: over TLS when the client offers it by ALPN, and in clear text
+     * to a client that starts with the HTTP/2 preface (prior knowledge). The others speak HTTP/1.1 only.
+     */
+    public static Upstream startWithHttp2() {
+        return new Upstream(Certificates.get().serverKeystore(), true);
     }
 
     /** An upstream whose certificate is trusted but issued for another name. */
@@ -78,8 +92,8 @@ public final class Upstream implements AutoCloseable {
                 .keystoreType("PKCS12")
                 .keystorePassword(Certificates.PASSWORD)
                 .keyManagerPassword(Certificates.PASSWORD)
-                .http2PlainDisabled(true)
-                .http2TlsDisabled(true)
+                .http2PlainDisabled(!http2)
+                .http2TlsDisabled(!http2)
                 .containerThreads(120)
                 .jettyStopTimeout(1000L)
                 .maxRequestJournalEntries(10_000)

@@ -3,18 +3,19 @@ package io.httppool.agent.instrumentation.apache5;
 import io.httppool.agent.config.AgentConfig;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.function.Resolver;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The per-connection settings of a managed pool. Where the application configured none, the agent's
+ * The per-connection settings of a managed pool on HttpClient 5.2+. Where the application configured none, the agent's
  * timeouts apply. Where it did, its values stand, with one exception: stale-connection validation.
  * A per-request client never reuses a connection, so it never meets one the server closed; a shared
  * pool does, so it validates connections idle longer than HTTP_POOL_VALIDATE_AFTER_INACTIVITY
  * (the library's 2 s would let a POST fail on a connection closed a second ago).
  */
-public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, ConnectionConfig> {
+public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, ConnectionConfig>, Apache5ConnectionSettings {
 
     private final Resolver<HttpRoute, ConnectionConfig> applicationResolver;
     private final ConnectionConfig agentDefault;
@@ -48,8 +49,19 @@ public final class Apache5ConnectionConfigs implements Resolver<HttpRoute, Conne
         return tightened;
     }
 
-    /** Whether the application's own config for {@code route} sets a time-to-live (then it wins over the agent's lifetime). */
-    boolean appSetTimeToLive(HttpRoute route) {
+    @Override
+    public void applyTo(PoolingHttpClientConnectionManagerBuilder builder) {
+        builder.setConnectionConfigResolver(this);
+    }
+
+    /** 5.2+ takes the connect timeout from ConnectionConfig (above); what a request passes stands. */
+    @Override
+    public TimeValue connectTimeout(TimeValue requested) {
+        return requested;
+    }
+
+    @Override
+    public boolean appSetTimeToLive(HttpRoute route) {
         ConnectionConfig configured = applicationResolver != null ? applicationResolver.resolve(route) : null;
         return configured != null && configured.getTimeToLive() != null;
     }

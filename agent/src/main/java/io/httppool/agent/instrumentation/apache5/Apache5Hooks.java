@@ -2,6 +2,7 @@ package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.instrumentation.UnchangingAnswers;
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.CurrentRequest;
 import java.io.IOException;
 import org.apache.hc.client5.http.HttpRoute;
@@ -20,7 +21,12 @@ import org.apache.hc.core5.util.Timeout;
  * The only methods the woven code calls (see {@link Apache5Instrumentation#hooks()}). Each one either
  * answers "do what the library would have done" when anything of the agent's fails (the error counted and
  * logged once), or, for the methods named {@code redirect...}, does the library's own work on another
- * manager and lets what the library throws through, as the library would have.
+ * manager and lets what the library throws through, as the library would have (their agent part guards
+ * itself in {@link Apache5Pools}).
+ *
+ * <p>Every other method is one guard: its first statement is {@link FaultPoint#reached} with the method's
+ * name, so the fault-injection tests can make each hook fail at once and see that the application does not
+ * notice (Apache5HooksTest keeps this so).
  */
 public final class Apache5Hooks {
 
@@ -30,19 +36,56 @@ public final class Apache5Hooks {
     // ---- clients are built ---------------------------------------------------------------------------
 
     public static PoolingHttpClientConnectionManager sharedManager(PoolingHttpClientConnectionManagerBuilder builder) {
-        return Apache5Pools.sharedManagerFor(builder);
+        try {
+            FaultPoint.reached("sharedManager");
+            return Apache5Pools.sharedManagerFor(builder);
+        } catch (Throwable error) {
+            AgentErrors.record("Apache HttpClient 5 pool lookup", error);
+            return null;
+        }
     }
 
     public static void clientBuildStarting(Object clientBuilder) {
-        Apache5Pools.clientBuildStarting(clientBuilder);
+        try {
+            FaultPoint.reached("clientBuildStarting");
+            Apache5Pools.clientBuildStarting(clientBuilder);
+        } catch (Throwable error) {
+            AgentErrors.record("private client check", error);
+            Apache5Pools.connectionStateUnknown();
+        }
     }
 
     public static void clientBuildEnded(Throwable thrown) {
-        Apache5Pools.clientBuildEnded();
+        try {
+            FaultPoint.reached("clientBuildEnded");
+            Apache5Pools.clientBuildEnded();
+        } catch (Throwable error) {
+            AgentErrors.record("client build end", error);
+            Apache5Pools.clientBuildEnded(); // a thread left marked would never share again
+        }
+    }
+
+    public static void managerMade(PoolingHttpClientConnectionManager manager) {
+        try {
+            FaultPoint.reached("managerMade");
+            Apache5Pools.managerMade(manager);
+        } catch (Throwable error) {
+            AgentErrors.record("connection manager made", error);
+        }
+    }
+
+    public static void limitChanging(PoolingHttpClientConnectionManager manager, String setter) {
+        try {
+            FaultPoint.reached("limitChanging");
+            Apache5Pools.limitChanging(manager, setter);
+        } catch (Throwable error) {
+            AgentErrors.record("connection manager limits", error);
+        }
     }
 
     public static MinimalHttpClient minimalClient() {
         try {
+            FaultPoint.reached("minimalClient");
             PoolingHttpClientConnectionManager shared = Apache5Pools.defaultManager();
             return shared != null ? org.apache.hc.client5.http.impl.classic.HttpClients.createMinimal(shared) : null;
         } catch (Throwable error) {
@@ -55,15 +98,20 @@ public final class Apache5Hooks {
 
     public static boolean ignoresClose(PoolingHttpClientConnectionManager manager) {
         try {
+            FaultPoint.reached("ignoresClose");
             return Apache5Pools.ignoresClose(manager);
         } catch (Throwable error) {
             AgentErrors.record("manager close", error);
-            return false;
+            // Not "do as the library would": closing a manager the agent shares would fail every other
+            // client's requests (Connection pool shut down). In doubt it stays open; at worst an application's
+            // own manager is left open until it is garbage-collected.
+            return Apache5Pools.mayBeShared(manager);
         }
     }
 
     public static Timeout leaseTimeout(PoolingHttpClientConnectionManager manager, Timeout requested) {
         try {
+            FaultPoint.reached("leaseTimeout");
             return Apache5Pools.leaseTimeout(manager, requested);
         } catch (Throwable error) {
             AgentErrors.record("lease timeout", error);
@@ -73,6 +121,7 @@ public final class Apache5Hooks {
 
     public static Object leaseState(PoolingHttpClientConnectionManager manager, HttpRoute route, Object state) {
         try {
+            FaultPoint.reached("leaseState");
             return Apache5Pools.leaseState(manager, route, state);
         } catch (Throwable error) {
             AgentErrors.record("lease state", error);
@@ -82,7 +131,13 @@ public final class Apache5Hooks {
 
     public static LeaseRequest managedLease(PoolingHttpClientConnectionManager manager, String id, HttpRoute route,
                                             Timeout requestTimeout, Object state) {
-        return Apache5Pools.managedLease(manager, id, route, requestTimeout, state);
+        try {
+            FaultPoint.reached("managedLease");
+            return Apache5Pools.managedLease(manager, id, route, requestTimeout, state);
+        } catch (Throwable error) {
+            AgentErrors.record("lease", error);
+            return null;
+        }
     }
 
     /** Throws what the owning manager's {@code release} throws. */
@@ -93,20 +148,38 @@ public final class Apache5Hooks {
 
     public static TimeValue keepAliveOnRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                                TimeValue keepAlive) {
-        return Apache5Pools.keepAliveOnRelease(manager, endpoint, keepAlive);
+        try {
+            FaultPoint.reached("keepAliveOnRelease");
+            return Apache5Pools.keepAliveOnRelease(manager, endpoint, keepAlive);
+        } catch (Throwable error) {
+            AgentErrors.record("keep-alive on release", error);
+            return keepAlive;
+        }
     }
 
     public static Object releaseState(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint, Object state) {
         try {
+            FaultPoint.reached("releaseState");
             return Apache5Pools.releaseState(manager, endpoint, state);
         } catch (Throwable error) {
             AgentErrors.record("release state", error);
-            return new Object(); // a state nothing leases with: the connection is never handed to another client
+            return stateAfterError(endpoint, state);
+        }
+    }
+
+    /** The library's state, but for a proxy tunnel one nothing leases with: it never serves another client. */
+    private static Object stateAfterError(ConnectionEndpoint endpoint, Object state) {
+        try {
+            HttpRoute route = Apache5PoolInternals.routeOf(endpoint);
+            return route != null && route.getProxyHost() == null ? state : new Object();
+        } catch (Throwable again) {
+            return new Object();
         }
     }
 
     public static void released(Throwable thrown, PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
         try {
+            FaultPoint.reached("released");
             Apache5Pools.released(manager, endpoint);
         } catch (Throwable error) {
             AgentErrors.record("release", error);
@@ -119,8 +192,19 @@ public final class Apache5Hooks {
         return Apache5Pools.redirectConnect(manager, endpoint, timeout, context);
     }
 
+    public static TimeValue connectTimeout(PoolingHttpClientConnectionManager manager, TimeValue requested) {
+        try {
+            FaultPoint.reached("connectTimeout");
+            return Apache5Pools.connectTimeout(manager, requested);
+        } catch (Throwable error) {
+            AgentErrors.record("connect timeout", error);
+            return requested;
+        }
+    }
+
     public static void connected(Throwable thrown, PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint) {
         try {
+            FaultPoint.reached("connected");
             Apache5Pools.connected(manager, endpoint, thrown);
         } catch (Throwable error) {
             AgentErrors.record("connect", error);
@@ -135,6 +219,7 @@ public final class Apache5Hooks {
 
     public static void upgraded(Throwable thrown, PoolingHttpClientConnectionManager manager) {
         try {
+            FaultPoint.reached("upgraded");
             Apache5Pools.upgraded(manager, thrown);
         } catch (Throwable error) {
             AgentErrors.record("TLS upgrade", error);
@@ -142,13 +227,19 @@ public final class Apache5Hooks {
     }
 
     public static void setupChanging(PoolingHttpClientConnectionManager manager, String setter) {
-        Apache5Pools.setupChanging(manager, setter);
+        try {
+            FaultPoint.reached("setupChanging");
+            Apache5Pools.setupChanging(manager, setter);
+        } catch (Throwable error) {
+            AgentErrors.record("manager reconfiguration", error);
+        }
     }
 
     // ---- requests -------------------------------------------------------------------------------------
 
     public static void exchangeStarting(Object client, ClassicHttpRequest request) {
         try {
+            FaultPoint.reached("exchangeStarting");
             CurrentRequest.clientStarting(client, nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request start", error);
@@ -157,6 +248,7 @@ public final class Apache5Hooks {
 
     public static void connectStarting(ClassicHttpRequest request) {
         try {
+            FaultPoint.reached("connectStarting");
             CurrentRequest.hopStarting(nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request hop start", error);
@@ -171,6 +263,7 @@ public final class Apache5Hooks {
 
     public static void exchangeEnded(Throwable thrown) {
         try {
+            FaultPoint.reached("exchangeEnded");
             CurrentRequest.ended();
         } catch (Throwable error) {
             AgentErrors.record("request end", error);
@@ -179,6 +272,7 @@ public final class Apache5Hooks {
 
     public static void clientClosing(Object client) {
         try {
+            FaultPoint.reached("clientClosing");
             Apache5Pools.clientClosing(client);
         } catch (Throwable error) {
             AgentErrors.record("client close", error);
@@ -186,10 +280,11 @@ public final class Apache5Hooks {
     }
 
     public static void exchangeFailed(Throwable thrown, Object manager, ExecChain.Scope scope) {
-        if (thrown == null) {
-            return;
-        }
         try {
+            FaultPoint.reached("exchangeFailed");
+            if (thrown == null) {
+                return;
+            }
             Apache5Pools.exchangeFailed(manager, scope, thrown);
         } catch (Throwable error) {
             AgentErrors.record("request failure", error);
@@ -200,6 +295,7 @@ public final class Apache5Hooks {
 
     public static String cachedSoftwareInfo(String name, String pkg, Class<?> cls) {
         try {
+            FaultPoint.reached("cachedSoftwareInfo");
             return UnchangingAnswers.lookup(UnchangingAnswers.question("getSoftwareInfo", name, pkg), cls);
         } catch (Throwable error) {
             AgentErrors.record("User-Agent cache", error);
@@ -209,6 +305,7 @@ public final class Apache5Hooks {
 
     public static String rememberSoftwareInfo(String info, String name, String pkg, Class<?> cls) {
         try {
+            FaultPoint.reached("rememberSoftwareInfo");
             UnchangingAnswers.remember(UnchangingAnswers.question("getSoftwareInfo", name, pkg), cls, info);
         } catch (Throwable error) {
             AgentErrors.record("User-Agent cache", error);
@@ -218,6 +315,7 @@ public final class Apache5Hooks {
 
     public static Boolean cachedBrotliProbe() {
         try {
+            FaultPoint.reached("cachedBrotliProbe");
             return Apache5BrotliProbeCache.lookup();
         } catch (Throwable error) {
             AgentErrors.record("Brotli probe cache", error);
@@ -227,6 +325,7 @@ public final class Apache5Hooks {
 
     public static boolean rememberBrotliProbe(boolean available) {
         try {
+            FaultPoint.reached("rememberBrotliProbe");
             Apache5BrotliProbeCache.remember(available);
         } catch (Throwable error) {
             AgentErrors.record("Brotli probe cache", error);

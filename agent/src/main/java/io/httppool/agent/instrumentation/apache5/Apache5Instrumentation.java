@@ -14,6 +14,7 @@ import io.httppool.agent.instrumentation.weaving.Hook;
 import io.httppool.agent.instrumentation.weaving.Value;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Apache HttpClient 5, classic API. The application's clients keep everything client-level (cookies,
@@ -84,9 +85,20 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
     public List<String> helperClassNames() {
         String pkg = Apache5Instrumentation.class.getPackageName() + ".";
         // Every class of this package except this one; HelperListTest keeps the list complete.
-        return List.of(pkg + "Apache5BrotliProbeCache", pkg + "Apache5ConnectionConfigs",
-                pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5PoolFactory",
-                pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools");
+        // Interfaces first: defining a class resolves its supertypes.
+        return List.of(pkg + "Apache5VersionApi", pkg + "Apache5ConnectionSettings",
+                pkg + "Apache5Api50", pkg + "Apache5Api52", pkg + "Apache5BrotliProbeCache",
+                pkg + "Apache5ConnectionConfigs",
+                pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5OwnManagers", pkg + "Apache5OwnManagers$Made", pkg + "Apache5PoolFactory",
+                pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools",
+                pkg + "Apache5SocketConfigs", pkg + "Apache5Versions");
+    }
+
+    /** The 5.2+ variants are neither checked nor defined where ConnectionConfig is missing (5.0, 5.1). */
+    @Override
+    public Map<String, String> helpersRequiring() {
+        String pkg = Apache5Instrumentation.class.getPackageName() + ".";
+        return Map.of(pkg + "Apache5Api52", Apache5Versions.SINCE_5_2, pkg + "Apache5ConnectionConfigs", Apache5Versions.SINCE_5_2);
     }
 
     @Override
@@ -105,6 +117,14 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 .onExitAlways(call("clientBuildEnded", "(" + L_THROWABLE + ")V", THROWN)));
         hooks.add(Hook.on(CLIENTS, "createMinimal", "()L" + MINIMAL_CLIENT + ";")
                 .onEnterReturnIfNotNull(call("minimalClient", "()L" + MINIMAL_CLIENT + ";")));
+
+        // Managers the application makes itself, per request: pooled when provably the default setup.
+        hooks.add(Hook.on(MANAGER, "<init>", "()V")
+                .onExit(call("managerMade", "(" + L_MANAGER + ")V", THIS)));
+        for (String limit : List.of("setMaxTotal", "setDefaultMaxPerRoute")) {
+            hooks.add(Hook.on(MANAGER, limit, "(I)V")
+                    .onEnter(call("limitChanging", "(" + L_MANAGER + L_STRING + ")V", THIS, METHOD_NAME)));
+        }
 
         // The managed manager: close ignored, leases and releases under the agent's rules.
         for (String close : List.of("()V", "(" + L_CLOSE_MODE + ")V")) {
@@ -127,6 +147,7 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         hooks.add(Hook.on(MANAGER, "connect", "(" + L_ENDPOINT + L_TIME_VALUE + L_CONTEXT + ")V")
                 .onEnterSkipIfTrue(call("redirectConnect", "(" + L_MANAGER + L_ENDPOINT + L_TIME_VALUE + L_CONTEXT + ")Z",
                         THIS, arg(0), arg(1), arg(2)))
+                .onEnterReplaceArgument(1, call("connectTimeout", "(" + L_MANAGER + L_TIME_VALUE + ")" + L_TIME_VALUE, THIS, arg(1)))
                 .onExitAlways(call("connected", "(" + L_THROWABLE + L_MANAGER + L_ENDPOINT + ")V", THROWN, THIS, arg(0))));
         hooks.add(Hook.on(MANAGER, "upgrade", "(" + L_ENDPOINT + L_CONTEXT + ")V")
                 .onEnterSkipIfTrue(call("redirectUpgrade", "(" + L_MANAGER + L_ENDPOINT + L_CONTEXT + ")Z", THIS, arg(0), arg(1)))
@@ -139,7 +160,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
                 {"setConnectionConfigResolver", "Lorg/apache/hc/core5/function/Resolver;"},
                 {"setDefaultTlsConfig", "L" + PKG + "config/TlsConfig;"},
                 {"setTlsConfigResolver", "Lorg/apache/hc/core5/function/Resolver;"},
-                {"setValidateAfterInactivity", L_TIME_VALUE}}) {
+                {"setValidateAfterInactivity", L_TIME_VALUE},
+                {"setMaxPerRoute", L_ROUTE + "I"}}) {
             hooks.add(Hook.on(MANAGER, setter[0], "(" + setter[1] + ")V").optional()
                     .onEnter(call("setupChanging", "(" + L_MANAGER + L_STRING + ")V", THIS, METHOD_NAME)));
         }

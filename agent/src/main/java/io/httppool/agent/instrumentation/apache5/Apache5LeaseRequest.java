@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.LeaseGate;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +19,9 @@ import org.apache.hc.core5.util.Timeout;
  * checked (lifetime, moved address, stale connection before a POST) before the request uses it.
  */
 final class Apache5LeaseRequest implements LeaseRequest {
+
+    /** How long an admitted lease may wait for the library pool's lock: in effect, as long as it takes. */
+    private static final Timeout LIBRARY_LOCK_WAIT = Timeout.ofHours(1);
 
     private final Apache5ManagedPool pool;
     private final String id;
@@ -43,17 +47,27 @@ final class Apache5LeaseRequest implements LeaseRequest {
         Timeout effective = pool.effectiveRequestTimeout(timeout);
         LeaseGate.Permit permit;
         try {
+            FaultPoint.reached("leaseGate");
             permit = pool.admit(route, effective);
         } catch (TimeoutException exhausted) {
             throw pool.exhausted(exhausted, effective);
+        } catch (InterruptedException interrupted) {
+            throw interrupted;
+        } catch (Throwable error) {
+            // The library calls this class directly, outside any hook: the gate is the agent's, and its
+            // failure must not fail the request. The lease goes on without a place, as an overflow would.
+            AgentErrors.record("lease gate", error);
+            permit = null;
         }
         PoolingHttpClientConnectionManager manager = pool.manager();
         ConnectionEndpoint endpoint;
         try {
             // Behind the gate the library's pool has no limit: it hands out or creates an entry at once, and
             // the only wait left is for its lock. That wait must not fail a request the gate admitted (with a
-            // timeout it did, under heavy CPU load, after 5 s): the gate alone applies HTTP_POOL_TIMEOUT.
-            Timeout libraryWait = pool.gated() ? Timeout.DISABLED : requestTimeout;
+            // timeout it did, under heavy CPU load, after 5 s): the gate alone applies HTTP_POOL_TIMEOUT. Not
+            // Timeout.DISABLED: HttpCore before 5.2 turns that into tryLock(0), which fails at once whenever
+            // another thread holds the lock.
+            Timeout libraryWait = pool.gated() ? LIBRARY_LOCK_WAIT : requestTimeout;
             LeaseRequest real = Apache5Pools.leaseUnmanaged(manager, id, route, libraryWait, state);
             delegate = real;
             if (cancelled) {
@@ -74,10 +88,12 @@ final class Apache5LeaseRequest implements LeaseRequest {
             throw other;
         }
         try {
+            FaultPoint.reached("leaseTracking");
             pool.leased(endpoint, manager, route, permit);
         } catch (Throwable error) {
             // The library calls this class directly, outside any hook: the agent's part guards itself.
             AgentErrors.record("lease tracking", error);
+            pool.untracked(endpoint, permit);
         }
         return endpoint;
     }

@@ -88,6 +88,21 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
     }
 
     /**
+     * Tracking a lease failed ({@link #leased} threw): its place at the gate is given back unless the
+     * ledger took it (then the lease's end gives it back). Never throws.
+     */
+    void untracked(ConnectionEndpoint endpoint, LeaseGate.Permit permit) {
+        try {
+            AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+            if (entryRef == null || ledger.lease(entryRef) == null) {
+                giveBack(permit);
+            }
+        } catch (Throwable error) {
+            AgentErrors.record("lease tracking", error);
+        }
+    }
+
+    /**
      * A reused connection past its lifetime, or to an address its host name no longer resolves to, is
      * closed before the request goes out; HttpClient then connects the lease afresh (resolving the name).
      */
@@ -100,9 +115,16 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
     /** True (and counted) when the entry's connection is past its lifetime or to an address its name left. */
     private boolean retire(PoolEntry<HttpRoute, ?> entry) {
         HttpRoute route = entry.getRoute();
-        boolean lifetimeApplies = route == null || !settings.connectionConfigs().appSetTimeToLive(route);
-        return retirement.retire(entry.getCreated(), entry.getConnection(), lifetimeApplies, watchedHost(route),
+        // HttpClient 5.0/5.1 may hide when a connection was made: then only its address is checked.
+        long created = Apache5Versions.API.createdMillis(entry);
+        boolean lifetimeApplies = created >= 0 && (route == null || !settings.connectionSettings().appSetTimeToLive(route));
+        return retirement.retire(created, entry.getConnection(), lifetimeApplies, watchedHost(route),
                 Apache5PoolInternals.remoteAddress(entry.getConnection()));
+    }
+
+    /** See {@link Apache5ConnectionSettings#connectTimeout}. */
+    TimeValue connectTimeout(TimeValue requested) {
+        return settings.connectionSettings().connectTimeout(requested);
     }
 
     /** The host name a route's connections are watched by: none through a proxy. */
@@ -252,7 +274,7 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
 
     @Override
     protected boolean isClosed(PoolingHttpClientConnectionManager manager) {
-        return manager.isClosed();
+        return Apache5Versions.API.isClosed(manager);
     }
 
     @Override

@@ -3,11 +3,8 @@ package io.httppool.agent.instrumentation.apache5;
 import io.httppool.agent.config.AgentConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import org.apache.hc.client5.http.HttpRoute;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.function.Resolver;
 
 /**
  * Builds the real connection managers behind one managed pool: the application's builder settings, copied
@@ -24,19 +21,17 @@ final class Apache5PoolFactory {
     static final int UNBOUNDED = Integer.MAX_VALUE / 2;
 
     private final PoolingHttpClientConnectionManagerBuilder template;
-    private final Apache5ConnectionConfigs connectionConfigs;
+    private final Apache5ConnectionSettings connectionSettings;
     private final Apache5PoolSettings settings;
 
-    @SuppressWarnings("unchecked")
     Apache5PoolFactory(PoolingHttpClientConnectionManagerBuilder builder, AgentConfig config) throws ReflectiveOperationException {
         // A private copy of the builder: the application may change or reuse its own after build().
         this.template = copyOf(builder);
-        this.connectionConfigs = new Apache5ConnectionConfigs(
-                (Resolver<HttpRoute, ConnectionConfig>) readField(template, "connectionConfigResolver"), config);
+        this.connectionSettings = Apache5Versions.API.connectionSettings(template, config);
         // Where the application set one limit only, the agent's value stands in for the library's default
         // of the other (25 in all, 5 per host would throttle every client sharing the pool).
         this.settings = Apache5PoolSettings.of(config, (Integer) readField(template, "maxConnTotal"),
-                (Integer) readField(template, "maxConnPerRoute"), connectionConfigs);
+                (Integer) readField(template, "maxConnPerRoute"), connectionSettings);
     }
 
     Apache5PoolSettings settings() {
@@ -46,7 +41,7 @@ final class Apache5PoolFactory {
     /** A new manager of this setup. Called by Apache5Pools with its BUILDING flag set, so that our own build() is not intercepted. */
     PoolingHttpClientConnectionManager build() throws ReflectiveOperationException {
         PoolingHttpClientConnectionManagerBuilder copy = copyOf(template);
-        copy.setConnectionConfigResolver(connectionConfigs);
+        connectionSettings.applyTo(copy);
         copy.setMaxConnTotal(settings.gated() ? UNBOUNDED : settings.maxTotal());
         copy.setMaxConnPerRoute(settings.gated() ? UNBOUNDED : settings.maxPerRoute());
         return copy.build();

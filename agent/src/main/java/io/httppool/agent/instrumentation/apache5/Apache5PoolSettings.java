@@ -11,16 +11,16 @@ import org.apache.hc.core5.util.Timeout;
  * own types where its calls take them.
  *
  * @param keepAliveExpiry   in place of the library's 3-minute default; null keeps no idle connection
- * @param connectionConfigs the resolver of per-route connection settings (tells whether the application set a time-to-live)
+ * @param connectionSettings per-connection settings (timeouts; whether the application set a time-to-live)
  */
 record Apache5PoolSettings(PoolPolicy policy, Timeout poolTimeout, TimeValue keepAliveExpiry,
-                           Apache5ConnectionConfigs connectionConfigs) {
+                           Apache5ConnectionSettings connectionSettings) {
 
     /** @param appTotal, appPerRoute the limits the application set on its builder, 0 when none */
-    static Apache5PoolSettings of(AgentConfig config, int appTotal, int appPerRoute, Apache5ConnectionConfigs connectionConfigs) {
+    static Apache5PoolSettings of(AgentConfig config, int appTotal, int appPerRoute, Apache5ConnectionSettings connectionSettings) {
         PoolPolicy policy = PoolPolicy.of(config, appTotal, appPerRoute);
         return new Apache5PoolSettings(policy, Timeout.ofMilliseconds(policy.poolTimeoutMillis()),
-                policy.keepAliveMillis() > 0 ? TimeValue.ofMilliseconds(policy.keepAliveMillis()) : null, connectionConfigs);
+                policy.keepAliveMillis() > 0 ? TimeValue.ofMilliseconds(policy.keepAliveMillis()) : null, connectionSettings);
     }
 
     boolean gated() {

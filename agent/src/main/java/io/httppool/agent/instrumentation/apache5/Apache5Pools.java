@@ -5,6 +5,7 @@ import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.ClientBoundState;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.CurrentRequest;
 import io.httppool.agent.pool.HostAddresses;
@@ -88,6 +89,11 @@ public final class Apache5Pools {
             AgentErrors.record("Apache HttpClient 5 pool lookup", error);
             return null;
         }
+    }
+
+    /** How many custom setups of this class loader got a managed pool (for tests of the bound). */
+    static int customSetups() {
+        return REGISTRY.customSetups();
     }
 
     /** The managed manager for a builder left at its defaults, as {@code HttpClients.createMinimal()} uses. */
@@ -188,6 +194,7 @@ public final class Apache5Pools {
             }
             Apache5ManagedPool pool = poolOf(manager);
             if (pool == null) {
+                Apache5OwnManagers.configured(manager, setter, false);
                 return;
             }
             REGISTRY.leaveSharing(pool);
@@ -209,6 +216,9 @@ public final class Apache5Pools {
     private static final Field CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
     private static final Field USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
     private static final Field CONN_MANAGER = clientBuilderField("connManager");
+    private static final Field CONN_MANAGER_SHARED = clientBuilderField("connManagerShared");
+    /** The builder whose own manager was swapped for a managed one during build(), and that manager, to put back. */
+    private static final ThreadLocal<Object[]> SWAPPED = new ThreadLocal<>();
 
     private static Field clientBuilderField(String name) {
         try {
@@ -236,6 +246,7 @@ public final class Apache5Pools {
             }
             boolean stateless = CONNECTION_STATE_DISABLED.getBoolean(clientBuilder) || USER_TOKEN_HANDLER.get(clientBuilder) != null;
             if (!stateless) {
+                swapOwnManager(clientBuilder);
                 return;
             }
             PRIVATE_CLIENT.set(Boolean.TRUE);
@@ -247,6 +258,20 @@ public final class Apache5Pools {
             }
         } catch (Throwable error) {
             AgentErrors.record("private client check", error);
+            connectionStateUnknown();
+        }
+    }
+
+    /**
+     * The check of a client's connection state failed: as when the library's fields cannot be read, the
+     * client does not share (its connections might carry one user's authentication to another client).
+     * Never throws.
+     */
+    static void connectionStateUnknown() {
+        try {
+            PRIVATE_CLIENT.set(Boolean.TRUE);
+        } catch (Throwable ignored) {
+            // nothing safer is left to do
         }
     }
 
@@ -256,8 +281,43 @@ public final class Apache5Pools {
                 + " otherwise carry one user's authentication to another client");
     }
 
+    /** See {@link Apache5OwnManagers}: the builder gets the managed manager for this build only. */
+    private static void swapOwnManager(Object clientBuilder) throws IllegalAccessException {
+        Object manager = CONN_MANAGER.get(clientBuilder);
+        if (!(manager instanceof PoolingHttpClientConnectionManager) || poolOf(manager) != null || CONN_MANAGER_SHARED == null) {
+            return;
+        }
+        PoolingHttpClientConnectionManager shared = Apache5OwnManagers.sharedInsteadOf(
+                (PoolingHttpClientConnectionManager) manager, CONN_MANAGER_SHARED.getBoolean(clientBuilder));
+        if (shared != null) {
+            SWAPPED.set(new Object[] {clientBuilder, manager});
+            CONN_MANAGER.set(clientBuilder, shared);
+        }
+    }
+
     public static void clientBuildEnded() {
         PRIVATE_CLIENT.remove();
+        Object[] swapped = SWAPPED.get();
+        if (swapped != null) {
+            SWAPPED.remove();
+            try {
+                CONN_MANAGER.set(swapped[0], swapped[1]); // the application's builder as it left it
+            } catch (Throwable error) {
+                AgentErrors.record("restoring a client builder", error);
+            }
+        }
+    }
+
+    /** {@code new PoolingHttpClientConnectionManager()} returned (see {@link Apache5OwnManagers}). */
+    public static void managerMade(PoolingHttpClientConnectionManager manager) {
+        if (BUILDING.get() == null) {
+            Apache5OwnManagers.made(manager);
+        }
+    }
+
+    /** {@code setMaxTotal}/{@code setDefaultMaxPerRoute} on a manager (see {@link Apache5OwnManagers}). */
+    public static void limitChanging(PoolingHttpClientConnectionManager manager, String setter) {
+        Apache5OwnManagers.configured(manager, setter, true);
     }
 
     /**
@@ -289,6 +349,18 @@ public final class Apache5Pools {
         return AGENT_CLOSING.get() == null && poolOf(manager) != null;
     }
 
+    /**
+     * For the close hook when {@link #ignoresClose} failed: whether {@code manager} may be one the agent
+     * shares; true when even that cannot be told.
+     */
+    static boolean mayBeShared(PoolingHttpClientConnectionManager manager) {
+        try {
+            return AGENT_CLOSING.get() == null && poolOf(manager) != null;
+        } catch (Throwable error) {
+            return true;
+        }
+    }
+
     static void closeByAgent(PoolingHttpClientConnectionManager manager, CloseMode mode) {
         AGENT_CLOSING.set(Boolean.TRUE);
         try {
@@ -309,8 +381,8 @@ public final class Apache5Pools {
             Field field = Class.forName(type, false, Apache5Pools.class.getClassLoader()).getDeclaredField(name);
             field.setAccessible(true);
             return field;
-        } catch (ReflectiveOperationException | RuntimeException error) {
-            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError error) {
+            return null; // LinkageError: the class's own dependencies are missing (HttpClient 5.1 without SLF4J)
         }
     }
 
@@ -356,7 +428,7 @@ public final class Apache5Pools {
     }
 
     /** The managed pool a manager belongs to, or null for the application's own managers. */
-    private static Apache5ManagedPool poolOf(Object manager) {
+    static Apache5ManagedPool poolOf(Object manager) {
         Apache5ManagedPool pool = BY_MANAGER.get(manager);
         if (pool == null && anyRetired) {
             pool = RETIRED.get(manager);
@@ -406,10 +478,18 @@ public final class Apache5Pools {
      */
     public static boolean redirectRelease(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           Object state, TimeValue keepAlive) {
-        if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
-            return true;
+        PoolingHttpClientConnectionManager owner;
+        try {
+            // The agent's part, guarded; the library's release below throws what the library throws.
+            FaultPoint.reached("redirectRelease");
+            if (poolOf(manager) != null && Apache5PoolInternals.releasePlaceholder(endpoint)) {
+                return true;
+            }
+            owner = ownerIfRedirected(manager, endpoint);
+        } catch (Throwable error) {
+            AgentErrors.record("release redirection", error);
+            return false;
         }
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -441,9 +521,15 @@ public final class Apache5Pools {
 
     // ---- connecting ----------------------------------------------------------------------------------------
 
+    /** The agent's connect timeout in place of a library default (HttpClient 5.0/5.1 pass one per request). */
+    public static TimeValue connectTimeout(PoolingHttpClientConnectionManager manager, TimeValue requested) {
+        Apache5ManagedPool pool = poolOf(manager);
+        return pool != null ? pool.connectTimeout(requested) : requested;
+    }
+
     public static boolean redirectConnect(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           TimeValue timeout, HttpContext context) throws IOException {
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected("redirectConnect", manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -453,7 +539,7 @@ public final class Apache5Pools {
 
     public static boolean redirectUpgrade(PoolingHttpClientConnectionManager manager, ConnectionEndpoint endpoint,
                                           HttpContext context) throws IOException {
-        PoolingHttpClientConnectionManager owner = ownerIfRedirected(manager, endpoint);
+        PoolingHttpClientConnectionManager owner = ownerIfRedirected("redirectUpgrade", manager, endpoint);
         if (owner == null) {
             return false;
         }
@@ -507,6 +593,18 @@ public final class Apache5Pools {
             pool.fatal(failure);
         } else if (failure instanceof IOException) {
             pool.exchangeFailed(scope.route);
+        }
+    }
+
+    /** The guarded agent part of a {@code redirect...} hook: null (the library's own call on {@code manager}) on any error. */
+    private static PoolingHttpClientConnectionManager ownerIfRedirected(String hook, PoolingHttpClientConnectionManager manager,
+                                                                        ConnectionEndpoint endpoint) {
+        try {
+            FaultPoint.reached(hook);
+            return ownerIfRedirected(manager, endpoint);
+        } catch (Throwable error) {
+            AgentErrors.record("endpoint owner lookup", error);
+            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.ConnectionLifetime;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.SetupRegistry;
+import io.httppool.agent.threads.AgentThreads;
 import java.net.http.HttpClient;
 import java.util.Collections;
 import java.util.Map;
@@ -47,11 +48,14 @@ final class JdkHttpPools {
         return pool;
     }
 
-    /** A real client of {@code setup} for {@code pool}, built through the public builder. */
+    /**
+     * A real client of {@code setup} for {@code pool}, built through the public builder. Its selector thread lives as
+     * long as the pool, which serves every class loader: built clean, it keeps no web application's loader alive.
+     */
     static HttpClient build(JdkManagedPool pool, JdkSetup setup) {
         BUILDING.set(pool);
         try {
-            return setup.build();
+            return AgentThreads.runClean(setup::build);
         } catch (ReflectiveOperationException error) {
             throw new IllegalStateException("cannot build a JDK HttpClient for " + pool.name(), error);
         } finally {

@@ -1,17 +1,14 @@
 package io.httppool.agent.instrumentation.jdkhttp;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.ConnectionLifetime;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.BasicManagedPool;
-import io.httppool.agent.pool.PoolCounters;
+import io.httppool.agent.pool.RenewableClient;
 import io.httppool.agent.pool.PoolStats;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,42 +22,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JdkManagedPool extends BasicManagedPool {
 
-    static final int MAX_WATCHED_HOSTS = 256;
-
-    private final JdkSetup setup;
-    private final ConnectionLifetime lifetime;
-    private final HostAddresses hosts;
-    private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
-    private final Set<String> watched = ConcurrentHashMap.newKeySet();
-    private volatile Generation current;
-
-    /** A real client and when it was built. */
-    private record Generation(HttpClient client, long builtMillis) {
-    }
+    private final RenewableClient<HttpClient> real;
 
     JdkManagedPool(String name, String library, String setupKind, JdkSetup setup, ConnectionLifetime lifetime,
                    HostAddresses hosts, Clock clock) {
         super(name, library, setupKind);
-        this.setup = setup;
-        this.lifetime = lifetime;
-        this.hosts = hosts;
-        this.clock = clock;
-        this.current = new Generation(JdkHttpPools.build(this, setup), clock.currentTimeMillis());
+        this.real = new RenewableClient<>(name, counters(), () -> JdkHttpPools.build(this, setup),
+                JdkManagedPool::shutdownWhenIdle, lifetime, hosts, clock, open::get);
     }
 
     HttpClient client() {
-        return current.client();
+        return real.client();
     }
 
     /** A request of an application client starts: counted, and its host name watched for moves. */
     void requestStarting(java.net.URI uri) {
         counters().request();
-        String host = uri != null ? uri.getHost() : null;
-        if (host != null && !watched.contains(host) && watched.size() < MAX_WATCHED_HOSTS) {
-            watched.add(host);
-            hosts.watch(host);
-        }
+        real.watch(uri != null ? uri.getHost() : null);
     }
 
     void connectionOpened() {
@@ -75,39 +54,7 @@ final class JdkManagedPool extends BasicManagedPool {
     /** Every second: a real client past its lifetime, or one of whose host names moved, is renewed. */
     @Override
     public void housekeep() {
-        Generation generation = current;
-        long now = clock.currentTimeMillis();
-        if (lifetime.expired(generation.builtMillis(), now, generation)) {
-            int retiring = Math.max(0, open.get());
-            for (int i = 0; i < retiring; i++) {
-                counters().expiredByLifetime();
-            }
-            renew("its connections reached HTTP_POOL_MAX_CONNECTION_LIFETIME", false);
-            return;
-        }
-        for (String host : watched) {
-            if (hosts.lastMoveMillis(host) > generation.builtMillis()) {
-                int retiring = Math.max(0, open.get());
-                for (int i = 0; i < retiring; i++) {
-                    counters().retiredByDns();
-                }
-                renew("host name " + host + " moved to other addresses", false);
-                return;
-            }
-        }
-    }
-
-    private synchronized void renew(String reason, boolean counted) {
-        Generation old = current;
-        current = new Generation(JdkHttpPools.build(this, setup), clock.currentTimeMillis());
-        if (counted) {
-            counters().recreated();
-            AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh client; requests in flight finish on the old one.",
-                    name(), reason);
-        } else {
-            AgentLog.log().debug("Pool {}: new client, {}", name(), reason);
-        }
-        shutdownWhenIdle(old.client());
+        real.housekeep();
     }
 
     /** JDK 21+: {@code shutdown()} lets exchanges in flight finish, then closes the old client's connections. */
@@ -147,13 +94,13 @@ final class JdkManagedPool extends BasicManagedPool {
     /** The JDK closes no chosen idle connection: the real client is renewed instead (its idle connections go with the old one). */
     @Override
     public int evictIdle() {
-        renew("idle connections evicted on request", false);
+        real.renew("idle connections evicted on request", false);
         return 0;
     }
 
     @Override
     public void recreate(String reason) {
-        renew(reason, true);
+        real.renew(reason, true);
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class OkHttpInstrumentation implements LibraryInstrumentation {
     @Override
     public List<String> helperClassNames() {
         String pkg = OkHttpInstrumentation.class.getPackageName() + ".";
-        // Every class of this package except this one; OkHttpHelperListTest keeps the list complete.
+        // Every class of this package except this one; HelperListTest keeps the list complete.
         return List.of(pkg + "OkHttpExecutorView", pkg + "OkHttpInternals", pkg + "OkHttpManagedPool", pkg + "OkHttpPools",
                 pkg + "OkHttpHooks");
     }

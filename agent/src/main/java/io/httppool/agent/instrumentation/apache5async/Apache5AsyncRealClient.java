@@ -1,0 +1,291 @@
+package io.httppool.agent.instrumentation.apache5async;
+
+import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.pool.PoolCounters;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.nio.AsyncPushConsumer;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.HandlerFactory;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.LaxConnPool;
+import org.apache.hc.core5.pool.PoolEntry;
+import org.apache.hc.core5.pool.StrictConnPool;
+import org.apache.hc.core5.reactor.IOReactorStatus;
+import org.apache.hc.core5.util.TimeValue;
+
+/**
+ * One shared real client of a setup, started: its I/O reactor threads and (HTTP/1 builder) its connection
+ * manager serve every application client of the setup. Counts the requests it has in flight, so that once
+ * replaced it is closed only when they have finished.
+ */
+final class Apache5AsyncRealClient {
+
+    private static final Field CONTEXT_ADAPTOR = field("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient",
+            "contextAdaptor");
+    private static final Field MANAGER_POOL = field("org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager", "pool");
+
+    private final CloseableHttpAsyncClient client;
+    private final PoolingAsyncClientConnectionManager manager;
+    private final Apache5AsyncSessionCounter sessions;
+    private final Function<HttpContext, HttpClientContext> contextAdaptor;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean retired;
+    private volatile long retiredAtMillis;
+
+    private Apache5AsyncRealClient(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager manager,
+                                   Apache5AsyncSessionCounter sessions) {
+        this.client = client;
+        this.manager = manager;
+        this.sessions = sessions;
+        this.contextAdaptor = adaptorOf(client);
+    }
+
+    /** Builds and starts the real client of {@code setup}. */
+    static Apache5AsyncRealClient start(Apache5AsyncSetup setup, PoolCounters counters, AgentConfig config) {
+        try {
+            PoolingAsyncClientConnectionManager manager = setup.protocol() == Apache5AsyncSetup.Protocol.HTTP
+                    ? Apache5AsyncManagers.build(setup.manager(), setup.systemProperties(), config) : null;
+            Apache5AsyncSessionCounter sessions = new Apache5AsyncSessionCounter(counters,
+                    (org.apache.hc.core5.reactor.IOSessionListener) setup.value("ioSessionListener"));
+            CloseableHttpAsyncClient client = setup.buildShared(manager, sessions);
+            client.start();
+            return new Apache5AsyncRealClient(client, manager, sessions);
+        } catch (IllegalAccessException error) {
+            throw new IllegalStateException("cannot build a shared async client", error);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "deprecation"})
+    private static Function<HttpContext, HttpClientContext> adaptorOf(CloseableHttpAsyncClient client) {
+        try {
+            if (CONTEXT_ADAPTOR != null && CONTEXT_ADAPTOR.getDeclaringClass().isInstance(client)) {
+                Object adaptor = CONTEXT_ADAPTOR.get(client);
+                if (adaptor != null) {
+                    return (Function<HttpContext, HttpClientContext>) adaptor;
+                }
+            }
+        } catch (IllegalAccessException | RuntimeException unreadable) {
+            AgentErrors.record("reading the context adaptor of an async client", unreadable);
+        }
+        // HttpClient 5.2 and 5.3 adapt the context this way in doExecute.
+        return context -> context != null ? HttpClientContext.adapt(context) : HttpClientContext.create();
+    }
+
+    private static Field field(String type, String name) {
+        try {
+            Field field = Class.forName(type, false, Apache5AsyncRealClient.class.getClassLoader()).getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException absent) {
+            return null;
+        }
+    }
+
+    /** How this client turns the context a request comes with into the one it uses. */
+    Function<HttpContext, HttpClientContext> contextAdaptor() {
+        return contextAdaptor;
+    }
+
+    /** A request of an application client starts here; false when this client was replaced meanwhile (take the new one). */
+    boolean enter() {
+        inFlight.incrementAndGet();
+        if (retired) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    void exit() {
+        inFlight.decrementAndGet();
+    }
+
+    <T> Future<T> execute(HttpHost target, AsyncRequestProducer producer, AsyncResponseConsumer<T> consumer,
+                          HandlerFactory<AsyncPushConsumer> push, HttpClientContext context, FutureCallback<T> callback) {
+        return client.execute(target, producer, consumer, push, context, callback);
+    }
+
+    /** Connections the reactor has open now. */
+    int open() {
+        return sessions.open();
+    }
+
+    PoolingAsyncClientConnectionManager manager() {
+        return manager;
+    }
+
+    boolean isOpen() {
+        IOReactorStatus status = client.getStatus();
+        return status == IOReactorStatus.ACTIVE || status == IOReactorStatus.INACTIVE;
+    }
+
+    /** Replaced: no new requests; closed once drained (see {@link #closeIfDrained}). */
+    void retire(long nowMillis) {
+        retiredAtMillis = nowMillis;
+        retired = true;
+    }
+
+    /**
+     * Closes a replaced client once nothing is in flight, or at once after {@code maxDrainMillis}; true when
+     * closed. Runs on the agent's housekeeping thread, never on one of the client's own threads.
+     */
+    boolean closeIfDrained(long nowMillis, long maxDrainMillis) {
+        boolean drained = inFlight.get() == 0;
+        if (!drained && nowMillis - retiredAtMillis < maxDrainMillis) {
+            return false;
+        }
+        close(drained ? CloseMode.GRACEFUL : CloseMode.IMMEDIATE);
+        return true;
+    }
+
+    void close(CloseMode mode) {
+        try {
+            client.close(mode);
+        } catch (RuntimeException error) {
+            AgentErrors.record("closing a replaced async client", error);
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    // ---- idle connections (HTTP/1 builder) -------------------------------------------------------------
+
+    /**
+     * Closes idle connections beyond {@code maxIdle}, the longest idle first, of those idle at least
+     * {@code idleAtLeastMillis}; returns how many. A busy pool reuses its connections within microseconds,
+     * so with a second's minimum this only shrinks a pool whose load fell.
+     */
+    int closeIdleBeyond(int maxIdle, long idleAtLeastMillis, long nowMillis) {
+        if (manager == null || manager.getTotalStats().getAvailable() <= maxIdle) {
+            return 0;
+        }
+        List<Long> updated = new ArrayList<>();
+        forEachAvailable(entry -> updated.add(entry.getUpdated()));
+        int excess = updated.size() - maxIdle;
+        if (excess <= 0) {
+            return 0;
+        }
+        Collections.sort(updated);
+        long cutoff = Math.min(updated.get(excess - 1), nowMillis - idleAtLeastMillis);
+        int[] closed = {0};
+        forEachAvailable(entry -> {
+            if (closed[0] < excess && entry.getUpdated() <= cutoff && entry.hasConnection()) {
+                entry.discardConnection(CloseMode.GRACEFUL);
+                closed[0]++;
+            }
+        });
+        return closed[0];
+    }
+
+    @SuppressWarnings("unchecked")
+    private void forEachAvailable(java.util.function.Consumer<PoolEntry<HttpRoute, ?>> action) {
+        try {
+            Object pool = MANAGER_POOL != null ? MANAGER_POOL.get(manager) : null;
+            if (pool instanceof StrictConnPool) {
+                ((StrictConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
+            } else if (pool instanceof LaxConnPool) {
+                ((LaxConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
+            }
+            // HTTP/2 message multiplexing: connections are shared by design and few; left to keep-alive expiry.
+        } catch (IllegalAccessException error) {
+            AgentErrors.record("reading the idle connections of an async pool", error);
+        }
+    }
+
+    /** Closes expired connections, and idle ones older than {@code idleMillis} when positive. */
+    void closeExpiredAndIdle(long idleMillis) {
+        if (manager != null) {
+            manager.closeExpired();
+            if (idleMillis > 0) {
+                manager.closeIdle(TimeValue.ofMilliseconds(idleMillis));
+            }
+        }
+    }
+
+    /** The host a finished request went to, for DNS watching; null through a proxy or when unknown. */
+    static String targetHost(HttpClientContext context) {
+        org.apache.hc.client5.http.RouteInfo route = context.getHttpRoute();
+        if (route == null || route.getProxyHost() != null) {
+            return null;
+        }
+        return route.getTargetHost().getHostName();
+    }
+
+    /**
+     * The application client's callback, wrapped: the failure kind counted, then the callback (whose own
+     * bookkeeping runs first, see {@link Apache5AsyncPooledClient}), then this client's count of requests in
+     * flight and the host the request went to.
+     */
+    static final class TrackedCallback<T> implements FutureCallback<T> {
+        private final FutureCallback<T> delegate;
+        private final Apache5AsyncRealClient real;
+        private final Apache5AsyncManagedPool pool;
+        private final HttpClientContext context;
+
+        TrackedCallback(FutureCallback<T> delegate, Apache5AsyncRealClient real, Apache5AsyncManagedPool pool,
+                        HttpClientContext context) {
+            this.delegate = delegate;
+            this.real = real;
+            this.pool = pool;
+            this.context = context;
+        }
+
+        @Override
+        public void completed(T result) {
+            try {
+                delegate.completed(result);
+            } finally {
+                ended();
+            }
+        }
+
+        @Override
+        public void failed(Exception failure) {
+            try {
+                try {
+                    pool.requestFailed(failure);
+                } catch (RuntimeException error) {
+                    AgentErrors.record("async request failure count", error);
+                }
+                delegate.failed(failure);
+            } finally {
+                ended();
+            }
+        }
+
+        @Override
+        public void cancelled() {
+            try {
+                delegate.cancelled();
+            } finally {
+                ended();
+            }
+        }
+
+        private void ended() {
+            real.exit();
+            try {
+                pool.requestEnded(targetHost(context));
+            } catch (RuntimeException error) {
+                AgentErrors.record("async request end", error);
+            }
+        }
+    }
+}
