@@ -111,6 +111,22 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     }
 
     /**
+     * Tracking a lease failed (the subclass's {@code leased} threw): its place at the gate is given back
+     * unless the ledger took it under {@code leaseKey} (then the lease's end gives it back). Never throws.
+     *
+     * @param leaseKey what the ledger tracks the lease by, or null when it could not be read
+     */
+    protected final void untracked(Object leaseKey, LeaseGate.Permit permit) {
+        try {
+            if (leaseKey == null || ledger.lease(leaseKey) == null) {
+                admission.giveBack(permit);
+            }
+        } catch (Throwable error) {
+            AgentErrors.record("lease tracking", error);
+        }
+    }
+
+    /**
      * The application closed a client that owned its connection manager: its connections still leased are
      * closed with it, and so are its idle connections bound to it (tunnels through a proxy), which only it
      * could use.

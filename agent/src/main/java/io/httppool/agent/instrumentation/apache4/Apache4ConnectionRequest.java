@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache4;
 
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.LeaseGate;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +39,18 @@ final class Apache4ConnectionRequest implements ConnectionRequest {
             throw new ExecutionException(new CancellationException("Operation cancelled"));
         }
         long effective = pool.effectiveRequestTimeoutMillis(unit != null ? unit.toMillis(timeout) : timeout);
-        LeaseGate.Permit permit = pool.admit(route, effective);
+        LeaseGate.Permit permit;
+        try {
+            FaultPoint.reached("apache4.leaseGate");
+            permit = pool.admit(route, effective);
+        } catch (ConnectionPoolTimeoutException | InterruptedException gateSaid) {
+            throw gateSaid;
+        } catch (Throwable error) {
+            // The library calls this class directly, outside any hook: the gate is the agent's, and its
+            // failure must not fail the request. The lease goes on without a place, as an overflow would.
+            AgentErrors.record("lease gate", error);
+            permit = null;
+        }
         PoolingHttpClientConnectionManager manager;
         HttpClientConnection connection;
         try {
@@ -60,10 +72,12 @@ final class Apache4ConnectionRequest implements ConnectionRequest {
             throw failed;
         }
         try {
+            FaultPoint.reached("apache4.leaseTracking");
             pool.leased(connection, manager, route, permit);
         } catch (Throwable error) {
             // The library calls this class directly, outside any hook: the agent's part guards itself.
             AgentErrors.record("lease tracking", error);
+            pool.untracked(connection, permit);
         }
         return connection;
     }

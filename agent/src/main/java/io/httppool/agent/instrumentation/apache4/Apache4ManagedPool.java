@@ -124,6 +124,17 @@ final class Apache4ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
         }
     }
 
+    /** Tracking a lease failed ({@link #leased} threw): see {@link ConnectionManagerPool#untracked}. Never throws. */
+    void untracked(HttpClientConnection connection, LeaseGate.Permit permit) {
+        Object entry = null;
+        try {
+            entry = Apache4PoolInternals.entryOf(connection);
+        } catch (Throwable error) {
+            AgentErrors.record("lease tracking", error);
+        }
+        untracked(entry, permit);
+    }
+
     /** The host name a route's connections are watched by: none through a proxy. */
     private static String watchedHost(HttpRoute route) {
         return route == null || route.getProxyHost() != null ? null : route.getTargetHost().getHostName();

@@ -227,6 +227,18 @@ public final class Apache4Pools {
         }
     }
 
+    /**
+     * The start of a build failed before it was recorded: recorded as a build the agent left alone, so that
+     * its end matches it (and not an enclosing build's). Never throws.
+     */
+    static void clientBuildUntouched() {
+        try {
+            BUILDS.get().push(new Object[] {null, null});
+        } catch (Throwable ignored) {
+            // nothing safer is left to do
+        }
+    }
+
     /** The build ended (also by an exception): the builder gets back the manager field it had. */
     public static void clientBuildEnded() {
         Deque<Object[]> builds = BUILDS.get();
@@ -375,6 +387,18 @@ public final class Apache4Pools {
             pool.clientClosed(client);
         }
         return routedPool(manager) != null;
+    }
+
+    /**
+     * Whether the agent may share {@code manager}, for the shutdown hook's error path: in doubt (even this
+     * lookup failing) it may. Never throws.
+     */
+    static boolean mayBeShared(PoolingHttpClientConnectionManager manager) {
+        try {
+            return INTERNAL.get() == null && routedPool(manager) != null;
+        } catch (Throwable error) {
+            return true;
+        }
     }
 
     static void shutdownByAgent(PoolingHttpClientConnectionManager manager) {

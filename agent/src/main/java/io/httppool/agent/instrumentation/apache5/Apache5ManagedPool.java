@@ -92,14 +92,13 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
      * ledger took it (then the lease's end gives it back). Never throws.
      */
     void untracked(ConnectionEndpoint endpoint, LeaseGate.Permit permit) {
+        Object entryRef = null;
         try {
-            AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
-            if (entryRef == null || ledger.lease(entryRef) == null) {
-                giveBack(permit);
-            }
+            entryRef = Apache5PoolInternals.entryRef(endpoint);
         } catch (Throwable error) {
             AgentErrors.record("lease tracking", error);
         }
+        untracked(entryRef, permit);
     }
 
     /**
