@@ -252,7 +252,12 @@ final class ReferenceCheck {
 
     private Members read(String type) {
         if (isJdkType(type)) {
-            return jdkMembers(type);
+            Members members = jdkMembers(type);
+            if (members != null) {
+                return members;
+            }
+            // Not in the boot layer: a JDK module of the platform loader, such as java.net.http (the JDK
+            // HttpClient, whose class being transformed must not be loaded from here): its class file is read.
         }
         byte[] bytes;
         try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(type + ".class")
@@ -309,6 +314,8 @@ final class ReferenceCheck {
     private static Members jdkMembers(String type) {
         Class<?> jdkClass;
         try {
+            // The boot loader only: loading through the platform loader could define a class of the JDK
+            // HttpClient while the agent transforms it (LinkageError: duplicate class definition).
             jdkClass = Class.forName(type.replace('/', '.'), false, null);
         } catch (ClassNotFoundException | LinkageError | RuntimeException notInTheBootLayer) {
             return null;

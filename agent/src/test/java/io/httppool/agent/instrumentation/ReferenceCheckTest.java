@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.httppool.agent.instrumentation.apache5.Apache5Instrumentation;
+import io.httppool.agent.instrumentation.jdkhttp.JdkHttpInstrumentation;
 import io.httppool.agent.instrumentation.weaving.Call;
 import io.httppool.agent.instrumentation.weaving.Hook;
 import java.util.ArrayList;
@@ -23,6 +24,14 @@ class ReferenceCheckTest {
     void theSupportedVersionHasEverythingTheHooksAndHelpersUse() throws Exception {
         Map<String, byte[]> helpers = new HelperInjector(library.helperClassNames()).bytes();
         assertNull(ReferenceCheck.missing(getClass().getClassLoader(), library.hooks(), helpers, library.packages()));
+    }
+
+    /** The JDK's HttpClient lives in the platform class loader, not the boot one: its classes are found there. */
+    @Test
+    void theJdkHttpClientOfThisJdkHasEverythingItsHooksUse() throws Exception {
+        LibraryInstrumentation jdk = new JdkHttpInstrumentation();
+        Map<String, byte[]> helpers = new HelperInjector(jdk.helperClassNames()).bytes();
+        assertNull(ReferenceCheck.missing(ClassLoader.getPlatformClassLoader(), jdk.hooks(), helpers, jdk.packages()));
     }
 
     @Test
