@@ -101,7 +101,7 @@ class DnsFollowIT {
 
     /** The conformance case every pooled library runs: the name moves, traffic follows. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5", "apache5-async", "jdk", "okhttp"})
+    @ValueSource(strings = {"apache5", "apache5-async", "jdk", "okhttp", "apache4"})
     void whenTheNameMovesTrafficFollowsWithinTheCacheTimeAsWithoutTheAgent(String library) throws Exception {
         Run without = runAndMove(app(library, false, 1200), "127.0.0.2");
         assertEquals("1200", without.result.summary().get("successes"), without.result.describe());

@@ -33,7 +33,7 @@ class QuietStderrIT extends UpstreamTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (String jdk : Jdks.names()) {
-            for (String library : List.of("apache5", "jdk", "okhttp")) {
+            for (String library : List.of("apache5", "jdk", "okhttp", "apache4")) {
                 cases.add(Arguments.of(library, jdk));
             }
         }

@@ -16,6 +16,8 @@ public enum Setting {
             "Pooling for Apache HttpClient 5 (async). Off leaves its clients as the library builds them."),
     JDK_ENABLED("HTTP_POOL_JDK_ENABLED", "true", SettingType.bool(),
             "Pooling for the JDK's java.net.http.HttpClient. Off leaves its classes untransformed."),
+    APACHE4_ENABLED("HTTP_POOL_APACHE4_ENABLED", "true", SettingType.bool(),
+            "Pooling for Apache HttpClient 4.5. Off leaves its classes untransformed."),
     OKHTTP_ENABLED("HTTP_POOL_OKHTTP_ENABLED", "true", SettingType.bool(),
             "Pooling for OkHttp 3.14, 4.x and 5.x. Off leaves its classes untransformed."),
     MAX_CONNECTIONS("HTTP_MAX_CONNECTIONS", "100", SettingType.integer(1, 10_000),

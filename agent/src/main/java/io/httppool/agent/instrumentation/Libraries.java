@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.instrumentation.apache4.Apache4Instrumentation;
 import io.httppool.agent.instrumentation.apache5.Apache5Instrumentation;
 import io.httppool.agent.instrumentation.apache5async.Apache5AsyncInstrumentation;
 import io.httppool.agent.instrumentation.jdkhttp.JdkHttpInstrumentation;
@@ -16,7 +17,7 @@ public final class Libraries {
 
     public static List<LibraryInstrumentation> all() {
         return List.of(new Apache5Instrumentation(), new Apache5AsyncInstrumentation(), new JdkHttpInstrumentation(),
-                new OkHttpInstrumentation());
+                new OkHttpInstrumentation(), new Apache4Instrumentation());
     }
 
     /** The libraries the operator left switched on. */

@@ -319,6 +319,8 @@ final class ReferenceCheck {
     private static Members jdkMembers(String type) {
         Class<?> jdkClass;
         try {
+            // The boot loader only: loading through the platform loader could define a class of the JDK
+            // HttpClient while the agent transforms it (LinkageError: duplicate class definition).
             jdkClass = Class.forName(type.replace('/', '.'), false, null);
         } catch (ClassNotFoundException | LinkageError | RuntimeException notInTheBootLayer) {
             return null;

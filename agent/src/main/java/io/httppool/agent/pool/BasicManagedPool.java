@@ -37,6 +37,13 @@ public abstract class BasicManagedPool implements ManagedPool {
         return counters;
     }
 
+    /** Counts and logs a recreation that happened: new requests use a fresh pool now. */
+    protected void recreated(String reason) {
+        counters.recreated();
+        io.httppool.agent.log.AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh pool; requests in flight"
+                + " finish on the old one.", name, reason);
+    }
+
     @Override
     public String toString() {
         return name + " (" + setup + ")";

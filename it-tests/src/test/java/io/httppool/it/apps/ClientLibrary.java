@@ -71,8 +71,13 @@ public interface ClientLibrary {
             case "okhttp-5":
                 // okhttp-3.14/okhttp-5: the same habits on OkHttp 3.14.9 or 5.x jars (harness/LibraryVersions)
                 return new OkHttpLibrary();
+            case "apache4":
+                return new Apache4Library();
+            case "spring5":
+                return new SpringRestTemplateLibrary();
             default:
-                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1, apache5-async, jdk, okhttp, okhttp-3.14, okhttp-5");
+                throw new IllegalArgumentException("unknown library '" + name + "', known: apache5, apache5-5.0, apache5-5.1,"
+                        + " apache5-async, jdk, okhttp, okhttp-3.14, okhttp-5, apache4, spring5");
         }
     }
 }

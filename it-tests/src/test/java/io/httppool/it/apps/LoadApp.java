@@ -23,7 +23,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * machine-readable {@code RESULT} line per (base URL, mode).
  *
  * <pre>
- * library=apache5|apache5-async|jdk|okhttp   whose habits (see {@link ClientLibrary}); default apache5
+ * library=apache5|apache5-async|jdk|okhttp|apache4|spring5   whose habits (see {@link ClientLibrary}); default apache5
  * modes=default,custom     habits to run, one after the other (see {@link Habits}, {@link ClientLibrary}), against
  * bases=http://127.0.0.1:1,https://127.0.0.1:2   each of these bases
  * runs=default@http://..,custom@https://..      or: explicit (habit, base) pairs, in order;

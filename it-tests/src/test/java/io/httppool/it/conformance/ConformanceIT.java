@@ -37,7 +37,7 @@ import io.httppool.it.harness.UpstreamTest;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConformanceIT extends UpstreamTest {
 
-    static final List<String> LIBRARIES = List.of("apache5", "apache5-async", "jdk", "okhttp");
+    static final List<String> LIBRARIES = List.of("apache5", "apache5-async", "jdk", "okhttp", "apache4");
     static final int THREADS = 8;
     /** Connections 8 threads may open under the agent: one each, and a few for timing. */
     static final int ALLOWED = THREADS + 4;
@@ -222,7 +222,7 @@ class ConformanceIT extends UpstreamTest {
 
     /** HTTP_POOL_<LIBRARY>_ENABLED=false: that library gets a connection per request, Apache HttpClient 5 in the same JVM stays pooled. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"apache5-async", "jdk", "okhttp"})
+    @ValueSource(strings = {"apache5-async", "jdk", "okhttp", "apache4"})
     void thePerLibraryToggleTurnsOnlyThatLibraryOff(String library) {
         CountingForwarder off = upstream.newCounter(false);
         CountingForwarder on = upstream.newCounter(false);

@@ -1,6 +1,8 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.instrumentation.PrivateFields;
+import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -14,9 +16,9 @@ import org.apache.hc.core5.pool.PoolEntry;
  */
 final class Apache5Api50 implements Apache5VersionApi {
 
-    private static final java.lang.invoke.MethodHandle ENTRY_CREATED = Apache5PoolInternals.findGetter(PoolEntry.class, "created");
-    private static final java.lang.invoke.MethodHandle MANAGER_CLOSED =
-            Apache5PoolInternals.findGetter(PoolingHttpClientConnectionManager.class, "closed");
+    private static final MethodHandle ENTRY_CREATED = PrivateFields.getter(PoolEntry.class, "created");
+    private static final MethodHandle MANAGER_CLOSED =
+            PrivateFields.getter(PoolingHttpClientConnectionManager.class, "closed");
 
     @Override
     public Apache5ConnectionSettings connectionSettings(PoolingHttpClientConnectionManagerBuilder template, AgentConfig config)

@@ -1,7 +1,9 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.instrumentation.UnchangingAnswers;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
+import io.httppool.agent.pool.CurrentRequest;
 import java.io.IOException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -238,7 +240,7 @@ public final class Apache5Hooks {
     public static void exchangeStarting(Object client, ClassicHttpRequest request) {
         try {
             FaultPoint.reached("exchangeStarting");
-            Apache5Exchange.clientStarting(client, request.getMethod());
+            CurrentRequest.clientStarting(client, nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request start", error);
         }
@@ -247,16 +249,22 @@ public final class Apache5Hooks {
     public static void connectStarting(ClassicHttpRequest request) {
         try {
             FaultPoint.reached("connectStarting");
-            Apache5Exchange.hopStarting(request.getMethod());
+            CurrentRequest.hopStarting(nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request hop start", error);
         }
     }
 
+    /** HttpClient 5 retries idempotent requests that fail on a connection the server closed, never the others. */
+    private static boolean nonIdempotent(ClassicHttpRequest request) {
+        String method = request.getMethod();
+        return method != null && !org.apache.hc.core5.http.Method.isIdempotent(method);
+    }
+
     public static void exchangeEnded(Throwable thrown) {
         try {
             FaultPoint.reached("exchangeEnded");
-            Apache5Exchange.ended();
+            CurrentRequest.ended();
         } catch (Throwable error) {
             AgentErrors.record("request end", error);
         }
@@ -288,7 +296,7 @@ public final class Apache5Hooks {
     public static String cachedSoftwareInfo(String name, String pkg, Class<?> cls) {
         try {
             FaultPoint.reached("cachedSoftwareInfo");
-            return Apache5SoftwareInfoCache.lookup(name, pkg, cls);
+            return UnchangingAnswers.lookup(UnchangingAnswers.question("getSoftwareInfo", name, pkg), cls);
         } catch (Throwable error) {
             AgentErrors.record("User-Agent cache", error);
             return null;
@@ -298,7 +306,7 @@ public final class Apache5Hooks {
     public static String rememberSoftwareInfo(String info, String name, String pkg, Class<?> cls) {
         try {
             FaultPoint.reached("rememberSoftwareInfo");
-            Apache5SoftwareInfoCache.remember(name, pkg, cls, info);
+            UnchangingAnswers.remember(UnchangingAnswers.question("getSoftwareInfo", name, pkg), cls, info);
         } catch (Throwable error) {
             AgentErrors.record("User-Agent cache", error);
         }

@@ -88,11 +88,10 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         // Interfaces first: defining a class resolves its supertypes.
         return List.of(pkg + "Apache5VersionApi", pkg + "Apache5ConnectionSettings",
                 pkg + "Apache5Api50", pkg + "Apache5Api52", pkg + "Apache5BrotliProbeCache",
-                pkg + "Apache5ConnectionConfigs", pkg + "Apache5Exchange",
+                pkg + "Apache5ConnectionConfigs",
                 pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5OwnManagers", pkg + "Apache5OwnManagers$Made", pkg + "Apache5PoolFactory",
                 pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools",
-                pkg + "Apache5SocketConfigs", pkg + "Apache5SoftwareInfoCache", pkg + "Apache5SoftwareInfoCache$Key",
-                pkg + "Apache5TunnelState", pkg + "Apache5Versions");
+                pkg + "Apache5SocketConfigs", pkg + "Apache5Versions");
     }
 
     /** The 5.2+ variants are neither checked nor defined where ConnectionConfig is missing (5.0, 5.1). */

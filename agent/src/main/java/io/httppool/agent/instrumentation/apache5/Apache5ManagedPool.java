@@ -1,25 +1,18 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.pool.ClientBoundState;
 import io.httppool.agent.pool.Clock;
-import io.httppool.agent.pool.ConnectionLifetime;
-import io.httppool.agent.pool.FailureBursts;
+import io.httppool.agent.pool.CurrentRequest;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.LeaseGate;
 import io.httppool.agent.pool.LeaseLedger;
-import io.httppool.agent.pool.LeakReclaimer;
-import io.httppool.agent.pool.BasicManagedPool;
-import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolStats;
-import io.httppool.agent.pool.RecreationGuard;
+import io.httppool.agent.pool.ConnectionManagerPool;
 import java.net.InetAddress;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -31,60 +24,30 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * One managed HttpClient 5 pool, shared by every client whose connection setup matches: HttpClient's own
- * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on
- * top: the {@link LeaseGate} (limits and what happens at them), the {@link LeaseLedger} (who holds which
- * connection: leaks, closed clients), {@link FailureBursts}, {@link HostAddresses} and
- * {@link ConnectionLifetime}. Clients hold the manager; when the pool is recreated the manager they hold
- * is retired: its leases finish there, and new leases through it go to the current manager.
+ * {@link PoolingHttpClientConnectionManager} underneath, and the agent's library-independent parts on top
+ * ({@link ConnectionManagerPool}). This class adds how HttpClient 5 leases and releases: through the
+ * gate, tracked by endpoint, with its own types for timeouts and keep-alive. Clients hold the manager; when
+ * the pool is recreated the manager they hold is retired: its leases finish there, and new leases through
+ * it go to the current manager.
  */
-final class Apache5ManagedPool extends BasicManagedPool {
+final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientConnectionManager, PoolEntry<HttpRoute, ?>> {
 
     /** The library's defaults for "the application did not say": RequestConfig's 3 minutes. */
     private static final Timeout LIBRARY_DEFAULT_REQUEST_TIMEOUT = Timeout.ofMinutes(3);
     private static final TimeValue LIBRARY_DEFAULT_KEEP_ALIVE = TimeValue.ofMinutes(3);
-    /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
-    static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
 
-    private final Supplier<PoolingHttpClientConnectionManager> factory;
     private final Apache5PoolSettings settings;
-    private final Clock clock;
-    private final LeaseGate gate;
-    private final LeaseLedger ledger;
-    private final FailureBursts<HttpRoute> failureBursts;
-    private final RecreationGuard fatalRecreations;
-    private final HostAddresses hosts;
-    private final List<PoolingHttpClientConnectionManager> retired = new CopyOnWriteArrayList<>();
-    private final BooleanSupplier underPressure;
-    private volatile PoolingHttpClientConnectionManager current;
-    private volatile boolean overflowReported;
-    private volatile long firstOverflowMillis = -1;
 
     Apache5ManagedPool(String name, String library, String setup, Supplier<PoolingHttpClientConnectionManager> factory,
                        Apache5PoolSettings settings, HostAddresses hosts, Clock clock) {
-        super(name, library, setup);
-        this.factory = factory;
+        super(name, library, setup, factory, settings.policy().newGate(clock), settings.policy(), hosts, clock,
+                Apache5ManagedPool::reclaim);
         this.settings = settings;
-        this.clock = clock;
-        this.hosts = hosts;
-        this.gate = settings.gated() ? new LeaseGate(settings.maxTotal(), settings.maxPerRoute(), settings.onExhausted(), clock) : null;
-        this.ledger = new LeaseLedger(name, counters(), clock, gate, settings.leakStacks(), Apache5ManagedPool::reclaim);
-        this.failureBursts = new FailureBursts<>(clock);
-        this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
-        this.underPressure = () -> gate != null ? gate.leased() >= gate.max() : current.getTotalStats().getPending() > 0;
-        this.current = factory.get();
-    }
-
-    PoolingHttpClientConnectionManager manager() {
-        return current;
     }
 
     /** A manager with this pool's setup that belongs to one client alone (not managed, closed by its client). */
     PoolingHttpClientConnectionManager privateManager() {
-        return factory.get();
-    }
-
-    boolean isCurrent(PoolingHttpClientConnectionManager manager) {
-        return manager == current;
+        return freshManager();
     }
 
     // ---- leasing ------------------------------------------------------------------------------------
@@ -99,34 +62,16 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     /** Whether the agent's gate applies the limits (the application set none on its builder). */
     boolean gated() {
-        return gate != null;
+        return admission.gated();
     }
 
     /** A place at the gate for a request on {@code route} (null permit for a pool under the application's own limits). */
     LeaseGate.Permit admit(HttpRoute route, Timeout timeout) throws InterruptedException, TimeoutException {
-        if (gate == null) {
-            if (underPressure.getAsBoolean()) {
-                LeakReclaimer.pressed(underPressure);
-            }
-            return null;
-        }
-        if (gate.leased() >= gate.max()) {
-            LeakReclaimer.pressed(underPressure); // some of those leases may be responses dropped unclosed
-        }
-        LeaseGate.Permit permit = gate.acquire(route, timeout.isDisabled() ? 0 : timeout.toNanoseconds());
-        if (permit.overflow()) {
-            counters().overflowed();
-            if (firstOverflowMillis < 0) {
-                firstOverflowMillis = clock.millis();
-            }
-        }
-        return permit;
+        return admission.admit(route, timeout.isDisabled() ? 0 : timeout.toNanoseconds());
     }
 
     void giveBack(LeaseGate.Permit permit) {
-        if (permit != null && gate != null) {
-            gate.release(permit);
-        }
+        admission.giveBack(permit);
     }
 
     /** The connection is leased: tracked, counted, and checked before the request goes out on it. */
@@ -137,8 +82,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
             giveBack(permit); // a version that hides the entry: no tracking possible
             return;
         }
-        Apache5Exchange exchange = Apache5Exchange.current();
-        ledger.leased(endpoint, entryRef, exchange != null ? exchange.client : null, route, owner, permit);
+        ledger.leased(endpoint, entryRef, CurrentRequest.currentClient(), route, owner, permit);
         retireIfStale(endpoint, entryRef.get());
         validateBeforeNonIdempotent(endpoint);
     }
@@ -148,14 +92,13 @@ final class Apache5ManagedPool extends BasicManagedPool {
      * ledger took it (then the lease's end gives it back). Never throws.
      */
     void untracked(ConnectionEndpoint endpoint, LeaseGate.Permit permit) {
+        Object entryRef = null;
         try {
-            AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
-            if (entryRef == null || ledger.lease(entryRef) == null) {
-                giveBack(permit);
-            }
+            entryRef = Apache5PoolInternals.entryRef(endpoint);
         } catch (Throwable error) {
             AgentErrors.record("lease tracking", error);
         }
+        untracked(entryRef, permit);
     }
 
     /**
@@ -163,26 +106,19 @@ final class Apache5ManagedPool extends BasicManagedPool {
      * closed before the request goes out; HttpClient then connects the lease afresh (resolving the name).
      */
     private void retireIfStale(ConnectionEndpoint endpoint, PoolEntry<HttpRoute, ?> entry) {
-        Object connection = entry != null ? entry.getConnection() : null;
-        if (connection == null) {
-            return;
-        }
-        if (expired(entry, connection)) {
-            counters().expiredByLifetime();
-            endpoint.close(CloseMode.GRACEFUL);
-        } else if (addressMoved(entry)) {
-            counters().retiredByDns();
+        if (entry != null && entry.getConnection() != null && retire(entry)) {
             endpoint.close(CloseMode.GRACEFUL);
         }
     }
 
-    private ConnectionLifetime lifetimeOf(HttpRoute route) {
-        return settings.connectionSettings().appSetTimeToLive(route) ? ConnectionLifetime.NONE : settings.lifetime();
-    }
-
-    private boolean expired(PoolEntry<HttpRoute, ?> entry, Object connection) {
+    /** True (and counted) when the entry's connection is past its lifetime or to an address its name left. */
+    private boolean retire(PoolEntry<HttpRoute, ?> entry) {
+        HttpRoute route = entry.getRoute();
+        // HttpClient 5.0/5.1 may hide when a connection was made: then only its address is checked.
         long created = Apache5Versions.API.createdMillis(entry);
-        return created >= 0 && lifetimeOf(entry.getRoute()).expired(created, clock.currentTimeMillis(), connection);
+        boolean lifetimeApplies = created >= 0 && (route == null || !settings.connectionSettings().appSetTimeToLive(route));
+        return retirement.retire(created, entry.getConnection(), lifetimeApplies, watchedHost(route),
+                Apache5PoolInternals.remoteAddress(entry.getConnection()));
     }
 
     /** See {@link Apache5ConnectionSettings#connectTimeout}. */
@@ -190,13 +126,9 @@ final class Apache5ManagedPool extends BasicManagedPool {
         return settings.connectionSettings().connectTimeout(requested);
     }
 
-    private boolean addressMoved(PoolEntry<HttpRoute, ?> entry) {
-        HttpRoute route = entry.getRoute();
-        if (route == null || route.getProxyHost() != null) {
-            return false;
-        }
-        InetAddress address = Apache5PoolInternals.remoteAddress(entry.getConnection());
-        return !hosts.stillCurrent(route.getTargetHost().getHostName(), address);
+    /** The host name a route's connections are watched by: none through a proxy. */
+    private static String watchedHost(HttpRoute route) {
+        return route == null || route.getProxyHost() != null ? null : route.getTargetHost().getHostName();
     }
 
     /**
@@ -206,8 +138,8 @@ final class Apache5ManagedPool extends BasicManagedPool {
      * most 1 ms) whatever its idle time, and replaced by a fresh one if it was closed.
      */
     private void validateBeforeNonIdempotent(ConnectionEndpoint endpoint) {
-        String method = Apache5Pools.currentMethod();
-        if (method == null || org.apache.hc.core5.http.Method.isIdempotent(method) || !endpoint.isConnected()) {
+        CurrentRequest request = CurrentRequest.current();
+        if (request == null || !request.validateBeforeUse || !endpoint.isConnected()) {
             return;
         }
         if (Apache5PoolInternals.isStale(endpoint)) {
@@ -216,12 +148,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
     }
 
     TimeoutException exhausted(TimeoutException cause, Timeout waited) {
-        counters().error(PoolCounters.ErrorKind.POOL_TIMEOUT);
-        PoolStats stats = stats();
-        TimeoutException error = new TimeoutException("http-pool-agent: no connection free in pool " + name() + " within "
-                + waited + " (HTTP_POOL_TIMEOUT): leased=" + stats.leased() + ", available=" + stats.available()
-                + ", others waiting=" + stats.pending() + ", max=" + stats.max()
-                + ". Raise HTTP_MAX_CONNECTIONS, or check for responses that are never closed.");
+        TimeoutException error = new TimeoutException(admission.exhausted(waited, stats()));
         error.initCause(cause);
         return error;
     }
@@ -230,7 +157,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     /** The manager that leased {@code endpoint} when that is not {@code via} (a retired or current one); null otherwise. */
     PoolingHttpClientConnectionManager ownerIfRedirected(PoolingHttpClientConnectionManager via, ConnectionEndpoint endpoint) {
-        if (retired.isEmpty()) {
+        if (!anyRetired()) {
             return null;
         }
         AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
@@ -255,19 +182,13 @@ final class Apache5ManagedPool extends BasicManagedPool {
         if (route != null && route.getProxyHost() != null && tunnelOwner(entryRef) == null) {
             return null; // a tunnel of an unknown client: see Apache5Pools.leaseState
         }
-        if (gate != null) {
+        if (admission.gated()) {
             org.apache.hc.core5.pool.PoolStats total = manager.getTotalStats();
-            if (!gate.keepOnRelease(total.getLeased() + total.getAvailable())) {
+            if (!admission.keepOnRelease(total.getLeased() + total.getAvailable())) {
                 return null;
             }
         }
-        Object connection = entry.getConnection();
-        if (connection != null && expired(entry, connection)) {
-            counters().expiredByLifetime();
-            return null;
-        }
-        if (connection != null && addressMoved(entry)) {
-            counters().retiredByDns();
+        if (entry.getConnection() != null && retire(entry)) {
             return null;
         }
         if (LIBRARY_DEFAULT_KEEP_ALIVE.equals(keepAlive)) {
@@ -288,7 +209,7 @@ final class Apache5ManagedPool extends BasicManagedPool {
             return state;
         }
         Object client = tunnelOwner(entryRef);
-        return client != null ? new Apache5TunnelState(client, state) : new Object();
+        return client != null ? new ClientBoundState(client, state) : new Object();
     }
 
     private Object tunnelOwner(AtomicReference<PoolEntry<HttpRoute, ?>> entryRef) {
@@ -302,17 +223,6 @@ final class Apache5ManagedPool extends BasicManagedPool {
         if (entryRef != null) {
             ledger.end(entryRef);
         }
-    }
-
-    /**
-     * The application closed a client that used this pool: its connections still leased are closed with
-     * it, and so are its idle tunnels through a proxy, which only it could use.
-     */
-    int clientClosed(Object client) {
-        int closed = ledger.releaseOwnedBy(client);
-        closeIdle(current, entry -> entry.getState() instanceof Apache5TunnelState
-                && ((Apache5TunnelState) entry.getState()).ownedBy(client));
-        return closed;
     }
 
     /**
@@ -340,12 +250,6 @@ final class Apache5ManagedPool extends BasicManagedPool {
 
     // ---- connecting and failing -------------------------------------------------------------------------
 
-    void connectFailed(HttpRoute route, Throwable error) {
-        // route may be null: then only the error is counted
-        counters().error(error instanceof javax.net.ssl.SSLException ? PoolCounters.ErrorKind.TLS : PoolCounters.ErrorKind.CONNECT);
-        burstCheck(route);
-    }
-
     void connected(HttpRoute route) {
         counters().connectionCreated();
         if (route == null) {
@@ -355,188 +259,72 @@ final class Apache5ManagedPool extends BasicManagedPool {
             counters().tlsHandshake();
         }
         if (route.getProxyHost() == null) {
-            hosts.watch(route.getTargetHost().getHostName());
+            retirement.connectedTo(route.getTargetHost().getHostName());
         }
     }
 
-    void exchangeFailed(HttpRoute route) {
-        counters().error(PoolCounters.ErrorKind.IO);
-        burstCheck(route);
-    }
-
-    private void burstCheck(HttpRoute route) {
-        if (failureBursts.failed(route)) {
-            int closed = closeIdle(current, entry -> route.equals(entry.getRoute()));
-            counters().refreshed();
-            AgentLog.log().info("Pool {}: burst of connection failures to {}, closed its {} idle connection(s)", name(), route, closed);
-        }
-    }
-
-    /**
-     * An Error (OutOfMemoryError...) went through a request: the pool's bookkeeping may be torn, start
-     * afresh; but at most once per 10 s, so an interceptor that throws an Error on every request does not
-     * churn pools.
-     */
-    void fatal(Throwable error) {
-        counters().error(PoolCounters.ErrorKind.FATAL);
-        if (fatalRecreations.tryAcquire()) {
-            recreate("an Error went through a request: " + error);
-        }
-    }
-
-    // ---- ManagedPool ---------------------------------------------------------------------------------
+    // ---- the library's manager and entries (see ConnectionManagerPool) ----------------------------------
 
     @Override
-    public PoolStats stats() {
-        org.apache.hc.core5.pool.PoolStats stats = current.getTotalStats();
-        int waiting = gate != null ? gate.waiting() : 0;
-        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending() + waiting,
-                gate != null ? gate.max() : stats.getMax());
+    protected PoolStats libraryStats(PoolingHttpClientConnectionManager manager) {
+        org.apache.hc.core5.pool.PoolStats stats = manager.getTotalStats();
+        return new PoolStats(stats.getLeased(), stats.getAvailable(), stats.getPending(), stats.getMax());
     }
 
     @Override
-    public boolean isOpen() {
-        return !Apache5Versions.API.isClosed(current);
+    protected boolean isClosed(PoolingHttpClientConnectionManager manager) {
+        return Apache5Versions.API.isClosed(manager);
     }
 
     @Override
-    public int maintain(Duration idleExpiry, int maxIdleConnections) {
-        PoolingHttpClientConnectionManager manager = current;
-        int before = manager.getTotalStats().getAvailable();
+    protected void closeByAgent(PoolingHttpClientConnectionManager manager) {
+        Apache5Pools.closeByAgent(manager, CloseMode.GRACEFUL);
+    }
+
+    @Override
+    protected void closeExpired(PoolingHttpClientConnectionManager manager) {
         manager.closeExpired();
-        if (idleExpiry.toMillis() > 0) {
-            manager.closeIdle(TimeValue.ofMilliseconds(idleExpiry.toMillis()));
-        }
-        trimIdle(manager, maxIdleConnections, 0);
-        drainRetired();
-        return Math.max(0, before - manager.getTotalStats().getAvailable());
-    }
-
-    /**
-     * Every second: idle connections beyond the keep-alive limit that were not reused for a second are
-     * closed (a busy pool reuses its connections within microseconds, so this only shrinks a pool whose
-     * load fell); idle connections whose host name moved are closed; the overflow advice is logged.
-     */
-    @Override
-    public void housekeep() {
-        if (hosts != HostAddresses.jvm()) {
-            hosts.refresh(); // the setup's own DNS resolver (the JVM's is refreshed once for all pools)
-        }
-        PoolingHttpClientConnectionManager manager = current;
-        trimIdle(manager, settings.maxIdle(), IDLE_TRIM_AFTER_MILLIS);
-        int moved = closeIdle(manager, entry -> entry.getConnection() != null && addressMoved(entry));
-        for (int i = 0; i < moved; i++) {
-            counters().retiredByDns();
-        }
-        // Tunnels of clients that are gone: nobody can lease them any more.
-        closeIdle(manager, entry -> entry.getState() instanceof Apache5TunnelState
-                && ((Apache5TunnelState) entry.getState()).orphaned());
-        reportOverflowOnce();
-        drainRetired();
-    }
-
-    private void trimIdle(PoolingHttpClientConnectionManager manager, int maxIdle, long idleAtLeastMillis) {
-        int excess = manager.getTotalStats().getAvailable() - maxIdle;
-        if (excess > 0) {
-            long now = clock.currentTimeMillis();
-            closeIdle(manager, Apache5PoolInternals.longestIdle(manager, excess)
-                    .and(entry -> now - entry.getUpdated() >= idleAtLeastMillis));
-        }
-    }
-
-    /** One WARN per pool, a second after its first overflow, with the most leases seen at once. */
-    private void reportOverflowOnce() {
-        long first = firstOverflowMillis;
-        if (overflowReported || first < 0 || gate == null || clock.millis() - first < 1_000) {
-            return;
-        }
-        overflowReported = true;
-        AgentLog.log().warn("Pool {}: {} requests at once needed more than HTTP_MAX_CONNECTIONS={} connections; they got extra"
-                        + " connections outside the pool (HTTP_POOL_ON_EXHAUSTED=overflow), closed after use. Raise"
-                        + " HTTP_MAX_CONNECTIONS to at least {} to reuse them too.", name(), gate.peak(), gate.max(), gate.peak());
     }
 
     @Override
-    public int evictIdle() {
-        PoolingHttpClientConnectionManager manager = current;
-        int before = manager.getTotalStats().getAvailable();
-        manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
-        return Math.max(0, before - manager.getTotalStats().getAvailable());
+    protected void closeIdleOlderThan(PoolingHttpClientConnectionManager manager, long millis) {
+        manager.closeIdle(TimeValue.ofMilliseconds(millis));
     }
 
     @Override
-    public synchronized void recreate(String reason) {
-        PoolingHttpClientConnectionManager old = current;
-        PoolingHttpClientConnectionManager fresh = factory.get();
+    protected int closeIdleEntries(PoolingHttpClientConnectionManager manager, Predicate<PoolEntry<HttpRoute, ?>> select)
+            throws Throwable {
+        return Apache5PoolInternals.closeIdle(manager, select);
+    }
+
+    @Override
+    protected long lastUsedMillis(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getUpdated();
+    }
+
+    @Override
+    protected Object routeOf(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getRoute();
+    }
+
+    @Override
+    protected Object stateOf(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getState();
+    }
+
+    @Override
+    protected String watchedHostOf(PoolEntry<HttpRoute, ?> entry) {
+        return watchedHost(entry.getRoute());
+    }
+
+    @Override
+    protected InetAddress addressOf(PoolEntry<HttpRoute, ?> entry) {
+        return entry.getConnection() != null ? Apache5PoolInternals.remoteAddress(entry.getConnection()) : null;
+    }
+
+    @Override
+    protected void switched(PoolingHttpClientConnectionManager old, PoolingHttpClientConnectionManager fresh) {
         Apache5Pools.adopt(fresh, this);
-        // Retired first: once current changes, releases through the old manager must find their owner.
-        retired.add(old);
         Apache5Pools.retire(old, this);
-        current = fresh;
-        counters().recreated();
-        AgentLog.log().warn("Pool {} recreated: {}. New requests use a fresh pool; requests in flight finish on the old one.",
-                name(), reason);
-        drainRetired();
-    }
-
-    /**
-     * JVM shutdown: requests in flight get up to {@code grace} to finish, then every idle connection is
-     * closed gracefully and replaced pools are closed. The current pool itself stays open: other shutdown
-     * hooks (deregistering from a service registry, flushing to a collector) may still send requests, and a
-     * per-request client would still have served them.
-     */
-    @Override
-    public void shutdown(Duration grace) {
-        long deadline = clock.millis() + grace.toMillis();
-        while (leasedAnywhere() > 0 && clock.millis() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        for (PoolingHttpClientConnectionManager old : retired) {
-            Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
-        }
-        evictIdle();
-    }
-
-    /** Leases on the current manager and on replaced ones still draining (a long download may run there). */
-    private int leasedAnywhere() {
-        int leased = current.getTotalStats().getLeased();
-        for (PoolingHttpClientConnectionManager old : retired) {
-            if (!Apache5Versions.API.isClosed(old)) {
-                leased += old.getTotalStats().getLeased();
-            }
-        }
-        return leased;
-    }
-
-    @Override
-    public int reportLongLeases(Duration threshold) {
-        return ledger.reportLongLeases(threshold);
-    }
-
-    /**
-     * Closes replaced managers once no request uses them (never earlier: a long download on the old pool
-     * must finish) and forgets closed ones.
-     */
-    private void drainRetired() {
-        for (PoolingHttpClientConnectionManager old : retired) {
-            if (!Apache5Versions.API.isClosed(old) && old.getTotalStats().getLeased() == 0) {
-                Apache5Pools.closeByAgent(old, CloseMode.GRACEFUL);
-            }
-        }
-        retired.removeIf(Apache5Versions.API::isClosed);
-    }
-
-    private int closeIdle(PoolingHttpClientConnectionManager manager, java.util.function.Predicate<PoolEntry<HttpRoute, ?>> select) {
-        try {
-            return Apache5PoolInternals.closeIdle(manager, select);
-        } catch (Throwable error) {
-            AgentErrors.record("closing idle connections of " + name(), error);
-            return 0;
-        }
     }
 }

@@ -28,14 +28,10 @@ final class Apache5PoolFactory {
         // A private copy of the builder: the application may change or reuse its own after build().
         this.template = copyOf(builder);
         this.connectionSettings = Apache5Versions.API.connectionSettings(template, config);
-        int appTotal = (Integer) readField(template, "maxConnTotal");
-        int appPerRoute = (Integer) readField(template, "maxConnPerRoute");
-        boolean applicationLimits = appTotal > 0 || appPerRoute > 0;
         // Where the application set one limit only, the agent's value stands in for the library's default
         // of the other (25 in all, 5 per host would throttle every client sharing the pool).
-        this.settings = Apache5PoolSettings.of(config, applicationLimits,
-                appTotal > 0 ? appTotal : config.maxConnections(),
-                appPerRoute > 0 ? appPerRoute : config.maxConnectionsPerRoute(), connectionSettings);
+        this.settings = Apache5PoolSettings.of(config, (Integer) readField(template, "maxConnTotal"),
+                (Integer) readField(template, "maxConnPerRoute"), connectionSettings);
     }
 
     Apache5PoolSettings settings() {

@@ -1,8 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.instrumentation.PrivateFields;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.hc.client5.http.HttpRoute;
@@ -20,7 +19,7 @@ import org.apache.hc.core5.pool.PoolEntry;
  */
 final class Apache5PoolInternals {
 
-    private static final MethodHandle MANAGER_POOL = findGetter(PoolingHttpClientConnectionManager.class, "pool");
+    private static final MethodHandle MANAGER_POOL = PrivateFields.getter(PoolingHttpClientConnectionManager.class, "pool");
     private static final String ENDPOINT_CLASS =
             "org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager$InternalConnectionEndpoint";
     private static final MethodHandle ENDPOINT_ENTRY_REF = findEndpointEntryRef();
@@ -72,17 +71,6 @@ final class Apache5PoolInternals {
             manager.closeExpired(); // lets the pool drop the now-empty entries right away
         }
         return closed[0];
-    }
-
-    /**
-     * Selects the {@code count} longest-idle entries of the pool's available list. Called inside
-     * {@code enumAvailable}, under the pool's lock: the list is most-recently-released first (the
-     * default LIFO reuse), so the oldest are its tail.
-     */
-    static Predicate<PoolEntry<HttpRoute, ?>> longestIdle(PoolingHttpClientConnectionManager manager, int count) {
-        int keep = Math.max(0, manager.getTotalStats().getAvailable() - count);
-        int[] seen = {0};
-        return entry -> seen[0]++ >= keep;
     }
 
     /** The route of the endpoint's pool entry, or null when it is released or hidden by this version. */
@@ -152,19 +140,8 @@ final class Apache5PoolInternals {
     private static MethodHandle findEndpointEntryRef() {
         try {
             Class<?> endpointClass = Class.forName(ENDPOINT_CLASS, false, PoolingHttpClientConnectionManager.class.getClassLoader());
-            return findGetter(endpointClass, "poolEntryRef");
+            return PrivateFields.getter(endpointClass, "poolEntryRef");
         } catch (ClassNotFoundException e) {
-            return null;
-        }
-    }
-
-    /** A getter for a private field, typed {@code (Object)Object}; null when this version lacks the field. */
-    static MethodHandle findGetter(Class<?> owner, String field) {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            java.lang.reflect.Field reflected = owner.getDeclaredField(field);
-            return lookup.unreflectGetter(reflected).asType(MethodType.methodType(Object.class, Object.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
     }

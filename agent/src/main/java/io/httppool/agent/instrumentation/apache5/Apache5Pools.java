@@ -4,8 +4,10 @@ import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.pool.ClientBoundState;
 import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.pool.Clock;
+import io.httppool.agent.pool.CurrentRequest;
 import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.SetupFingerprint;
 import io.httppool.agent.pool.SetupRegistry;
@@ -322,16 +324,16 @@ public final class Apache5Pools {
      * Connections through a proxy are not shared between clients: a CONNECT tunnel authenticated with one
      * client's proxy credentials (Basic) returns to the pool with no user token, and would serve another
      * client without its credentials. Leased and released under a state naming their client (see
-     * {@link Apache5TunnelState}), they only serve that client again. A lease whose client is unknown gets
+     * {@link ClientBoundState}), they only serve that client again. A lease whose client is unknown gets
      * a state nothing else equals, and its connection is closed on release.
      */
     public static Object leaseState(PoolingHttpClientConnectionManager manager, HttpRoute route, Object state) {
         if (route == null || route.getProxyHost() == null || poolOf(manager) == null
-                || state instanceof Apache5TunnelState) { // the gate's deferred lease passes here a second time
+                || state instanceof ClientBoundState) { // the gate's deferred lease passes here a second time
             return state;
         }
-        Apache5Exchange exchange = Apache5Exchange.current();
-        return exchange != null && exchange.client != null ? new Apache5TunnelState(exchange.client, state) : new Object();
+        Object client = CurrentRequest.currentClient();
+        return client != null ? new ClientBoundState(client, state) : new Object();
     }
 
     /** The state a connection is released under: see {@link #leaseState}. */
@@ -515,12 +517,6 @@ public final class Apache5Pools {
         if (pool != null) {
             pool.released(endpoint);
         }
-    }
-
-    /** The method of the request the current thread acquires a connection for, or null. */
-    static String currentMethod() {
-        Apache5Exchange exchange = Apache5Exchange.current();
-        return exchange != null ? exchange.method : null;
     }
 
     // ---- connecting ----------------------------------------------------------------------------------------

@@ -1,24 +1,17 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.httppool.agent.instrumentation.HookGuards;
 import io.httppool.agent.log.AgentErrors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.Test;
@@ -31,22 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class Apache5HooksTest {
 
-    private static final String FAULT_POINT = "io/httppool/agent/log/FaultPoint";
-
-    /** What the compiled body of one hook starts with, and whether that start is inside a catch-all handler. */
-    private record Shape(String firstConstant, String firstCall, boolean guardedFromTheStart) {
-    }
-
     @Test
     void everyHookStartsWithItsFaultPointInsideACatchAll() throws IOException {
-        Map<String, Shape> shapes = shapes();
+        Map<String, HookGuards.Shape> shapes = HookGuards.shapes(Apache5Hooks.class);
         List<String> problems = new ArrayList<>();
-        for (Method hook : hooks()) {
+        for (Method hook : HookGuards.hooks(Apache5Hooks.class)) {
             if (hook.getName().startsWith("redirect")) {
                 continue;
             }
-            Shape shape = shapes.get(hook.getName());
-            Shape expected = new Shape(hook.getName(), FAULT_POINT + ".reached", true);
+            HookGuards.Shape shape = shapes.get(hook.getName());
+            HookGuards.Shape expected = new HookGuards.Shape(hook.getName(), HookGuards.FAULT_POINT + ".reached", true);
             if (!expected.equals(shape)) {
                 problems.add(hook.getName() + ": " + shape);
             }
@@ -61,7 +48,7 @@ class Apache5HooksTest {
         long errorsBefore = AgentErrors.suppressedCount();
         Map<String, Object> answers = new LinkedHashMap<>();
         try {
-            for (Method hook : hooks()) {
+            for (Method hook : HookGuards.hooks(Apache5Hooks.class)) {
                 Object[] args = new Object[hook.getParameterCount()];
                 for (int i = 0; i < args.length; i++) {
                     Class<?> type = hook.getParameterTypes()[i];
@@ -86,88 +73,5 @@ class Apache5HooksTest {
         assertEquals("info", answers.get("rememberSoftwareInfo"));
         assertEquals(Boolean.TRUE, answers.get("rememberBrotliProbe"));
         assertTrue(AgentErrors.suppressedCount() > errorsBefore, "the null arguments did fail inside the agent");
-    }
-
-    private static List<Method> hooks() {
-        List<Method> hooks = new ArrayList<>();
-        for (Method method : Apache5Hooks.class.getDeclaredMethods()) {
-            if (Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers())) {
-                hooks.add(method);
-            }
-        }
-        assertFalse(hooks.isEmpty());
-        return hooks;
-    }
-
-    private static Map<String, Shape> shapes() throws IOException {
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        try (InputStream in = Apache5Hooks.class.getResourceAsStream("Apache5Hooks.class")) {
-            new ClassReader(in.readAllBytes()).accept(new ClassVisitor(Opcodes.ASM9) {
-                @Override
-                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                    if ((access & Opcodes.ACC_STATIC) == 0 || (access & Opcodes.ACC_PUBLIC) == 0) {
-                        return null;
-                    }
-                    return new MethodVisitor(Opcodes.ASM9) {
-                        private final List<Label> catchAllStarts = new ArrayList<>();
-                        private Label firstLabel;
-                        private boolean codeSeen;
-                        private String constant;
-                        private String call;
-
-                        @Override
-                        public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-                            if ("java/lang/Throwable".equals(type)) {
-                                catchAllStarts.add(start);
-                            }
-                        }
-
-                        @Override
-                        public void visitLabel(Label label) {
-                            if (!codeSeen && firstLabel == null) {
-                                firstLabel = label;
-                            }
-                        }
-
-                        @Override
-                        public void visitLdcInsn(Object value) {
-                            if (!codeSeen) {
-                                constant = String.valueOf(value);
-                            }
-                            codeSeen = true;
-                        }
-
-                        @Override
-                        public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
-                            if (call == null) {
-                                call = owner + "." + method;
-                            }
-                            codeSeen = true;
-                        }
-
-                        @Override
-                        public void visitInsn(int opcode) {
-                            codeSeen = true;
-                        }
-
-                        @Override
-                        public void visitVarInsn(int opcode, int var) {
-                            codeSeen = true;
-                        }
-
-                        @Override
-                        public void visitJumpInsn(int opcode, Label label) {
-                            codeSeen = true;
-                        }
-
-                        @Override
-                        public void visitEnd() {
-                            shapes.put(name, new Shape(constant, call, firstLabel != null && catchAllStarts.contains(firstLabel)));
-                        }
-                    };
-                }
-            }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        }
-        return shapes;
     }
 }

@@ -89,6 +89,14 @@ class Apache5AsyncPooledClientTest {
         return PoolRegistry.all().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** Waits (up to 10 s) until {@code available} reports an idle connection: the library releases it after completing the future. */
+    private static void awaitIdle(java.util.function.IntSupplier available) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (available.getAsInt() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     private static String get(CloseableHttpAsyncClient client, String path) throws Exception {
         return client.execute(SimpleRequestBuilder.get(base + path).build(), null).get(30, TimeUnit.SECONDS).getBodyText();
     }
@@ -190,6 +198,7 @@ class Apache5AsyncPooledClientTest {
         a.execute(SimpleRequestBuilder.get(target + "/echo?id=a1").build(), null).get(30, TimeUnit.SECONDS);
         ManagedPool pool = PoolRegistry.all().stream().filter(p -> p.name().startsWith("apache5-async/custom"))
                 .filter(p -> p.counters().requests() > 0).reduce((x, y) -> y).orElseThrow();
+        awaitIdle(() -> pool.stats().available()); // the library completes the future before it releases the connection
         long before = pool.counters().connectionsCreated();
         a.execute(SimpleRequestBuilder.get(target + "/echo?id=a2").build(), null).get(30, TimeUnit.SECONDS);
         assertEquals(before, pool.counters().connectionsCreated(), "a reuses its own connection");

@@ -1,0 +1,66 @@
+package io.httppool.agent.pool;
+
+/**
+ * What the current thread is executing, as the library's hooks saw it start: which client (for releasing
+ * its connections when it is closed, and for connections bound to one client) and whether a stale
+ * connection would fail the request instead of being retried by the library (a POST, a request with a
+ * body), so that a reused connection is checked first. Set where a client starts a request and where a
+ * connection is acquired for one hop of it (a redirect may change the method); nested requests (one made
+ * from inside another's interceptor) stack, each exit restoring the previous.
+ */
+public final class CurrentRequest {
+
+    private static final ThreadLocal<CurrentRequest> CURRENT = new ThreadLocal<>();
+
+    public final Object client;
+    public final boolean validateBeforeUse;
+    private final CurrentRequest previous;
+    /** The connection leased for this hop (a library object), for discarding it when the hop fails with an Error. */
+    private Object leased;
+
+    private CurrentRequest(Object client, boolean validateBeforeUse, CurrentRequest previous) {
+        this.client = client;
+        this.validateBeforeUse = validateBeforeUse;
+        this.previous = previous;
+    }
+
+    /** A client starts a request. */
+    public static void clientStarting(Object client, boolean validateBeforeUse) {
+        CURRENT.set(new CurrentRequest(client, validateBeforeUse, CURRENT.get()));
+    }
+
+    /** A connection is about to be acquired for one hop of the current request. */
+    public static void hopStarting(boolean validateBeforeUse) {
+        CurrentRequest current = CURRENT.get();
+        CURRENT.set(new CurrentRequest(current != null ? current.client : null, validateBeforeUse, current));
+    }
+
+    /** The matching exit of either start. */
+    public static void ended() {
+        CurrentRequest current = CURRENT.get();
+        if (current == null || current.previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(current.previous);
+        }
+    }
+
+    /** The innermost request of this thread, or null outside any request. */
+    public static CurrentRequest current() {
+        return CURRENT.get();
+    }
+
+    /** The client of the innermost request of this thread, or null. */
+    public static Object currentClient() {
+        CurrentRequest current = CURRENT.get();
+        return current != null ? current.client : null;
+    }
+
+    public void leased(Object connection) {
+        this.leased = connection;
+    }
+
+    public Object leasedConnection() {
+        return leased;
+    }
+}
