@@ -5,6 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.apache.http.HttpEntity;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpEntityEnclosingRequestBase;
 import org.apache.http.client.methods.HttpGet;
@@ -77,6 +81,19 @@ final class Apache4Library implements ClientLibrary {
             default:
                 throw new IllegalArgumentException("unknown habit '" + habit + "'");
         }
+    }
+
+    /** {@code HttpClients.custom().setProxy(proxy)}, with a credentials provider for the proxy when given. */
+    @Override
+    public Object newProxiedClient(String proxyHostPort, String userColonPassword) {
+        ProxyCredentials proxy = ProxyCredentials.of(proxyHostPort, userColonPassword);
+        HttpClientBuilder builder = HttpClients.custom().setProxy(new HttpHost(proxy.host(), proxy.port()));
+        if (proxy.hasCredentials()) {
+            BasicCredentialsProvider provider = new BasicCredentialsProvider();
+            provider.setCredentials(new AuthScope(proxy.host(), proxy.port()), new UsernamePasswordCredentials(proxy.user(), proxy.password()));
+            builder.setDefaultCredentialsProvider(provider);
+        }
+        return builder.build();
     }
 
     /** The per-request habit: client and response closed by try-with-resources. */

@@ -6,13 +6,18 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.cookie.BasicCookieStore;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.io.CloseMode;
 
 /**
@@ -54,6 +59,22 @@ final class Apache5AsyncLibrary implements ClientLibrary {
     @Override
     public CloseableHttpAsyncClient newClient(String habit) {
         CloseableHttpAsyncClient client = build(habit);
+        client.start();
+        return client;
+    }
+
+    /** {@code HttpAsyncClients.custom().setProxy(proxy)}, with a credentials provider for the proxy when given; started. */
+    @Override
+    public CloseableHttpAsyncClient newProxiedClient(String proxyHostPort, String userColonPassword) {
+        ProxyCredentials proxy = ProxyCredentials.of(proxyHostPort, userColonPassword);
+        HttpHost host = new HttpHost("http", proxy.host(), proxy.port());
+        HttpAsyncClientBuilder builder = HttpAsyncClients.custom().setProxy(host);
+        if (proxy.hasCredentials()) {
+            BasicCredentialsProvider provider = new BasicCredentialsProvider();
+            provider.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(proxy.user(), proxy.password().toCharArray()));
+            builder.setDefaultCredentialsProvider(provider);
+        }
+        CloseableHttpAsyncClient client = builder.build();
         client.start();
         return client;
     }

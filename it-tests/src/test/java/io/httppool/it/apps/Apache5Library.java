@@ -1,6 +1,12 @@
 package io.httppool.it.apps;
 
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.HttpHost;
 
 /**
  * Apache HttpClient 5 classic: the habits of {@link Habits} ({@code cookies} and {@code closing} are its
@@ -38,6 +44,23 @@ final class Apache5Library implements ClientLibrary {
     @Override
     public Object newClient(String habit) {
         return habits.newClient(mode(habit));
+    }
+
+    @Override
+    public Object newProxiedClient(String proxyHostPort, String userColonPassword) {
+        return proxied(ProxyCredentials.of(proxyHostPort, userColonPassword));
+    }
+
+    /** {@code HttpClients.custom().setProxy(proxy)}, with a credentials provider for the proxy when given. */
+    static CloseableHttpClient proxied(ProxyCredentials proxy) {
+        HttpHost host = new HttpHost("http", proxy.host(), proxy.port());
+        HttpClientBuilder builder = HttpClients.custom().setProxy(host);
+        if (proxy.hasCredentials()) {
+            BasicCredentialsProvider provider = new BasicCredentialsProvider();
+            provider.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(proxy.user(), proxy.password().toCharArray()));
+            builder.setDefaultCredentialsProvider(provider);
+        }
+        return builder.build();
     }
 
     @Override

@@ -49,6 +49,15 @@ public interface ClientLibrary {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no close-the-client-not-the-response habit");
     }
 
+    /**
+     * A client whose requests go through the HTTP proxy {@code proxyHostPort} ({@code host:port}), with Basic
+     * credentials {@code user:password} for it, or none when null: the library's own proxy settings, made per
+     * client as application code does (ProxyConformanceIT).
+     */
+    default Object newProxiedClient(String proxyHostPort, String userColonPassword) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no proxied client");
+    }
+
     /** Builds a client of {@code habit} and lets it go, closed where the library can close it (a close storm). */
     default void buildAndDrop(String habit) throws Exception {
         close(newClient(habit));

@@ -17,6 +17,10 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  * LREQ &lt;library&gt; &lt;habit&gt; &lt;METHOD&gt; &lt;url&gt; [body]   REQ with any library's habit ({@link ClientLibrary})
  * LSEQ &lt;library&gt; &lt;habit&gt; &lt;url1&gt; &lt;url2&gt;   two GETs on ONE client of that library's habit
  *     -> the second request's result (or the first one's ERR)
+ * LPROXY &lt;library&gt; &lt;host:port&gt; &lt;user:pass|-&gt; &lt;url&gt;   a new client of that library through that HTTP
+ *                                  proxy (Basic credentials for it unless -), one GET, closed the library's way
+ * LPROXYSEQ &lt;library&gt; &lt;n&gt; &lt;host:port&gt; &lt;user:pass|-&gt; &lt;url&gt;   ONE such client for n GETs (a control: it
+ *                                  keeps its proxy connection) -> OK &lt;last status&gt; ok=&lt;n&gt;  |  the first ERR
  * OPEN &lt;name&gt; &lt;mode&gt;                 a long-lived client (not the per-request habit: for controls)
  * USE &lt;name&gt; &lt;METHOD&gt; &lt;url&gt; [body]   a request on it (response closed, client kept)
  * CLOSE &lt;name&gt;
@@ -77,7 +81,7 @@ public final class InteractiveApp {
             String[] p = line.split(" ", 5);
             String result;
             try {
-                if (line.startsWith("LREQ ") || line.startsWith("LSEQ ")) {
+                if (line.startsWith("LREQ ") || line.startsWith("LSEQ ") || line.startsWith("LPROXY")) {
                     print(libraryCommand(line, libraries));
                     continue;
                 }
@@ -237,6 +241,9 @@ public final class InteractiveApp {
         String[] p = line.split(" ", 6);
         try {
             ClientLibrary library = libraries.computeIfAbsent(p[1], name -> ClientLibrary.of(name, java.util.Map.of()));
+            if (p[0].startsWith("LPROXY")) {
+                return proxied(library, line.split(" "));
+            }
             if ("LREQ".equals(p[0])) {
                 return library.perRequest(p[2], p[3], p[4], p.length > 5 ? p[5] : null).line();
             }
@@ -245,6 +252,26 @@ public final class InteractiveApp {
             return first.ok() ? library.withClient(client, "GET", p[4], null).line() : first.line();
         } catch (Exception | Error e) {
             return "ERR " + e.getClass().getName() + " " + Exchange.enc(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** {@code LPROXY lib host:port creds url}: one per-request client; {@code LPROXYSEQ lib n host:port creds url}: one client, n GETs. */
+    private static String proxied(ClientLibrary library, String[] p) throws Exception {
+        boolean sequence = "LPROXYSEQ".equals(p[0]);
+        int n = sequence ? Integer.parseInt(p[2]) : 1;
+        int at = sequence ? 3 : 2;
+        Object client = library.newProxiedClient(p[at], p[at + 1]);
+        try {
+            Exchange.Outcome last = null;
+            for (int i = 0; i < n; i++) {
+                last = library.withClient(client, "GET", p[at + 2], null);
+                if (!last.ok()) {
+                    return last.line();
+                }
+            }
+            return sequence ? "OK " + last.status + " " + Exchange.enc("ok=" + n) : last.line();
+        } finally {
+            library.close(client);
         }
     }
 

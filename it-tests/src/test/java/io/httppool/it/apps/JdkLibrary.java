@@ -1,6 +1,9 @@
 package io.httppool.it.apps;
 
+import java.net.Authenticator;
 import java.net.CookieManager;
+import java.net.PasswordAuthentication;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +31,37 @@ final class JdkLibrary implements ClientLibrary {
                 return HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
             default:
                 throw new IllegalArgumentException("unknown habit '" + habit + "'");
+        }
+    }
+
+    /**
+     * {@code proxy(ProxySelector.of(address))}, and an authenticator answering the proxy's challenge when
+     * credentials are given. Basic for proxy tunnels is off in the JDK by default
+     * ({@code jdk.http.auth.tunneling.disabledSchemes}): the JVM must be started with it emptied.
+     */
+    @Override
+    public Object newProxiedClient(String proxyHostPort, String userColonPassword) {
+        ProxyCredentials proxy = ProxyCredentials.of(proxyHostPort, userColonPassword);
+        HttpClient.Builder builder = HttpClient.newBuilder().proxy(ProxySelector.of(proxy.address()));
+        if (proxy.hasCredentials()) {
+            builder.authenticator(new ProxyAuthenticator(proxy.user(), proxy.password()));
+        }
+        return builder.build();
+    }
+
+    /** Proxy credentials only, made per client as application code does (final fields: equal ones are one setup). */
+    private static final class ProxyAuthenticator extends Authenticator {
+        private final String user;
+        private final String password;
+
+        ProxyAuthenticator(String user, String password) {
+            this.user = user;
+            this.password = password;
+        }
+
+        @Override
+        protected PasswordAuthentication getPasswordAuthentication() {
+            return getRequestorType() == RequestorType.PROXY ? new PasswordAuthentication(user, password.toCharArray()) : null;
         }
     }
 

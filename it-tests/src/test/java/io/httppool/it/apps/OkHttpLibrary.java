@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import okhttp3.Cookie;
+import okhttp3.Credentials;
 import okhttp3.CookieJar;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -37,6 +38,23 @@ final class OkHttpLibrary implements ClientLibrary {
             default:
                 throw new IllegalArgumentException("unknown habit '" + habit + "'");
         }
+    }
+
+    /**
+     * {@code proxy(new Proxy(HTTP, address))}, and a {@code proxyAuthenticator} answering the proxy's 407 with
+     * Basic credentials (once: a second 407 is the answer) when given; a new authenticator per client, as
+     * application code makes it.
+     */
+    @Override
+    public Object newProxiedClient(String proxyHostPort, String userColonPassword) {
+        ProxyCredentials proxy = ProxyCredentials.of(proxyHostPort, userColonPassword);
+        OkHttpClient.Builder builder = new OkHttpClient.Builder().proxy(new java.net.Proxy(java.net.Proxy.Type.HTTP, proxy.address()));
+        if (proxy.hasCredentials()) {
+            String authorization = Credentials.basic(proxy.user(), proxy.password());
+            builder.proxyAuthenticator((route, response) -> response.request().header("Proxy-Authorization") != null ? null
+                    : response.request().newBuilder().header("Proxy-Authorization", authorization).build());
+        }
+        return builder.build();
     }
 
     @Override

@@ -17,10 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
-import org.apache.hc.client5.http.auth.AuthScope;
-import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -162,16 +159,7 @@ public final class SecurityApp {
     }
 
     private static CloseableHttpClient proxied(int port, String credentials) {
-        HttpHost proxy = new HttpHost("http", "127.0.0.1", port);
-        HttpClientBuilder builder = HttpClients.custom().setProxy(proxy);
-        if (!"-".equals(credentials)) {
-            int colon = credentials.indexOf(':');
-            BasicCredentialsProvider provider = new BasicCredentialsProvider();
-            provider.setCredentials(new AuthScope(proxy), new UsernamePasswordCredentials(
-                    credentials.substring(0, colon), credentials.substring(colon + 1).toCharArray()));
-            builder.setDefaultCredentialsProvider(provider);
-        }
-        return builder.build();
+        return Apache5Library.proxied(ProxyCredentials.of("127.0.0.1:" + port, credentials));
     }
 
     private static String proxySequence(int n, int port, String credentials, String url) {
