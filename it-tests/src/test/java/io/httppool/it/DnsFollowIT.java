@@ -144,8 +144,12 @@ class DnsFollowIT {
         assertEquals("800", s.get("successes"), "no request fails when connections are replaced\n" + bounded.describe());
         long seconds = Long.parseLong(s.get("elapsedMs")) / 1000;
         assertTrue(seconds >= 3, "the run lasts several lifetimes: " + seconds + " s");
-        assertTrue(first.accepted() >= 4 * (seconds - 1), "4 connections replaced about every second over " + seconds
-                + " s: " + first.accepted() + " accepted\n" + bounded.describe());
+        // Ideally 4 per second; a connection is replaced at its first lease after its lifetime, so on a busy
+        // machine (slow requests) a cycle takes longer than the second: at least half of that, and always more
+        // than the control's bound below.
+        long minimum = Math.max(8, 2 * seconds);
+        assertTrue(first.accepted() >= minimum, "4 connections replaced about every second over " + seconds
+                + " s: " + first.accepted() + " accepted, at least " + minimum + " expected\n" + bounded.describe());
         assertTrue(first.accepted() <= 4 * (seconds + 2) + 4, "but not one per request: " + first.accepted());
 
         first.reset();

@@ -52,6 +52,12 @@ public final class LibraryVersions {
     private LibraryVersions() {
     }
 
+    /** The library whose habits and behaviour a variant shares ({@code okhttp} for {@code okhttp-3.14}); others are their own. */
+    public static String baseOf(String library) {
+        Variant variant = variant(library);
+        return variant == null ? library : variant.base();
+    }
+
     /** Sets {@code runner} up for {@code library}: a variant's jars in place of the test class path's; other libraries as they are. */
     public static JvmRunner on(JvmRunner runner, String library) {
         Variant variant = variant(library);
