@@ -46,7 +46,7 @@ public final class ClassDefiner {
 
     private static byte[] bytesOf(Class<?> type) throws IOException {
         String resource = type.getName().replace('.', '/') + ".class";
-        try (InputStream in = ClassDefiner.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = LoaderResources.open(ClassDefiner.class.getClassLoader(), resource)) {
             if (in == null) {
                 throw new IOException(resource + " missing from the agent jar");
             }

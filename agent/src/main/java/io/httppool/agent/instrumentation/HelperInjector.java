@@ -56,7 +56,7 @@ final class HelperInjector {
             ClassLoader own = HelperInjector.class.getClassLoader();
             for (String name : helperClassNames) {
                 String resource = name.replace('.', '/') + ".class";
-                try (InputStream in = own.getResourceAsStream(resource)) {
+                try (InputStream in = LoaderResources.open(own, resource)) {
                     if (in == null) {
                         throw new IOException("helper class " + resource + " missing from the agent jar");
                     }

@@ -15,7 +15,7 @@ public final class LibraryVersion {
         if (loader == null) {
             return "unknown";
         }
-        try (InputStream in = loader.getResourceAsStream(resource)) {
+        try (InputStream in = LoaderResources.open(loader, resource)) {
             if (in == null) {
                 return "unknown";
             }
@@ -36,7 +36,7 @@ public final class LibraryVersion {
         if (loader == null) {
             return "unknown";
         }
-        try (InputStream in = loader.getResourceAsStream(classResource)) {
+        try (InputStream in = LoaderResources.open(loader, classResource)) {
             if (in == null) {
                 return "unknown";
             }

@@ -262,8 +262,7 @@ final class ReferenceCheck {
             }
         }
         byte[] bytes;
-        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(type + ".class")
-                : loader.getResourceAsStream(type + ".class")) {
+        try (InputStream in = LoaderResources.open(loader, type + ".class")) {
             if (in == null) {
                 return null;
             }
