@@ -13,6 +13,13 @@ import java.util.Objects;
  */
 public final class ClientBoundState {
 
+    /**
+     * Whether any connection was ever bound to a client. Until one is, a closed client cannot have bound
+     * idle connections, and the scan for them (under the library pool's lock, on every close of a
+     * per-request client) is skipped.
+     */
+    private static volatile boolean anyMade;
+
     private final WeakReference<Object> client;
     private final int clientHash;
     private final Object userToken;
@@ -21,6 +28,12 @@ public final class ClientBoundState {
         this.client = new WeakReference<>(client);
         this.clientHash = System.identityHashCode(client);
         this.userToken = userToken;
+        anyMade = true;
+    }
+
+    /** Whether a connection may be bound to a client: see the field's comment. */
+    public static boolean anyMade() {
+        return anyMade;
     }
 
     public boolean ownedBy(Object candidate) {

@@ -23,6 +23,9 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
     public static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
 
+    /** How old the count of open connections may be when a release is judged ({@link #keptOnRelease}). */
+    static final long OPEN_COUNT_MAX_AGE_MILLIS = 10;
+
     protected final Clock clock;
     protected final LeaseAdmission admission;
     protected final LeaseLedger ledger;
@@ -32,6 +35,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     private final FailureBursts<Object> failureBursts;
     private final RecreationGuard fatalRecreations;
     private final ManagerGenerations<M> generations;
+    private final SampledCount<M> openConnections;
 
     /**
      * @param gate      the agent's limits, or null when the library's pool applies the application's own
@@ -48,6 +52,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         this.retirement = new ConnectionRetirement(policy.lifetime(), hosts, counters(), clock);
         this.failureBursts = new FailureBursts<>(clock);
         this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
+        this.openConnections = new SampledCount<>(clock, OPEN_COUNT_MAX_AGE_MILLIS);
         this.generations = new ManagerGenerations<>(factory.get(), manager -> libraryStats(manager).leased(), this::isClosed,
                 this::closeByAgent);
     }
@@ -127,13 +132,33 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     }
 
     /**
+     * Whether a connection released to {@code manager} is kept ({@link LeaseAdmission#keepOnRelease}), judged on a
+     * count of open connections at most {@value #OPEN_COUNT_MAX_AGE_MILLIS} ms old (see {@link SampledCount}): at
+     * worst a connection beyond the limit stays until housekeeping trims idle ones, or one just within it is closed
+     * while the pool was at its limit that recently.
+     */
+    protected final boolean keptOnRelease(M manager) {
+        if (!admission.gated()) {
+            return true;
+        }
+        return admission.keepOnRelease(openConnections.get(manager, this::openConnectionsOf));
+    }
+
+    private int openConnectionsOf(M manager) {
+        PoolStats stats = libraryStats(manager);
+        return stats.leased() + stats.available();
+    }
+
+    /**
      * The application closed a client that owned its connection manager: its connections still leased are
      * closed with it, and so are its idle connections bound to it (tunnels through a proxy), which only it
      * could use.
      */
     public int clientClosed(Object client) {
         int closed = ledger.releaseOwnedBy(client);
-        closeIdle(manager(), entry -> ClientBoundState.boundTo(stateOf(entry), client));
+        if (ClientBoundState.anyMade()) { // the scan takes the library pool's lock: only when a tunnel may be bound
+            closeIdle(manager(), entry -> ClientBoundState.boundTo(stateOf(entry), client));
+        }
         return closed;
     }
 

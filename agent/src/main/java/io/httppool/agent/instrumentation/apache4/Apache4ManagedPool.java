@@ -186,14 +186,6 @@ final class Apache4ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
         }
     }
 
-    private boolean keptOnRelease(PoolingHttpClientConnectionManager owner) {
-        if (!admission.gated()) {
-            return true;
-        }
-        org.apache.http.pool.PoolStats total = owner.getTotalStats();
-        return admission.keepOnRelease(total.getLeased() + total.getAvailable());
-    }
-
     private boolean retiredOnRelease(PoolEntry<?, ?> entry) {
         Object inner = entry.getConnection();
         return retirement.retire(entry.getCreated(), inner, !applicationTimeToLive, watchedHost((HttpRoute) entry.getRoute()),

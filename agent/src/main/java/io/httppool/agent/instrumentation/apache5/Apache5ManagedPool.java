@@ -182,11 +182,8 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
         if (route != null && route.getProxyHost() != null && tunnelOwner(entryRef) == null) {
             return null; // a tunnel of an unknown client: see Apache5Pools.leaseState
         }
-        if (admission.gated()) {
-            org.apache.hc.core5.pool.PoolStats total = manager.getTotalStats();
-            if (!admission.keepOnRelease(total.getLeased() + total.getAvailable())) {
-                return null;
-            }
+        if (!keptOnRelease(manager)) {
+            return null;
         }
         if (entry.getConnection() != null && retire(entry)) {
             return null;

@@ -85,6 +85,13 @@ final class Apache5PoolInternals {
             java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     /**
+     * Whether a placeholder was ever made. Every release asks whether its entry is one; until a client is
+     * closed with a connection still leased there are none, and the release skips the set's lock (one lock
+     * for the whole JVM, taken on every release otherwise).
+     */
+    private static volatile boolean anyPlaceholder;
+
+    /**
      * Takes the real entry away from an endpoint the application may still hold (its client was closed),
      * leaving an entry without a connection in its place: the endpoint then reports "not connected", as
      * after its client's own pool was closed. Returns the real entry, or null when the endpoint had none.
@@ -96,6 +103,7 @@ final class Apache5PoolInternals {
             return null;
         }
         PoolEntry placeholder = new PoolEntry(entry.getRoute());
+        anyPlaceholder = true;
         PLACEHOLDERS.add(placeholder);
         return entryRef.compareAndSet(entry, placeholder) ? entry : null;
     }
@@ -104,7 +112,7 @@ final class Apache5PoolInternals {
     static boolean releasePlaceholder(ConnectionEndpoint endpoint) {
         AtomicReference<PoolEntry<HttpRoute, ?>> ref = entryRef(endpoint);
         PoolEntry<HttpRoute, ?> entry = ref != null ? ref.get() : null;
-        if (entry != null && PLACEHOLDERS.remove(entry)) {
+        if (entry != null && anyPlaceholder && PLACEHOLDERS.remove(entry)) {
             ref.compareAndSet(entry, null);
             return true;
         }
