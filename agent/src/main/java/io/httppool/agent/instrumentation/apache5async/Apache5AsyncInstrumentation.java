@@ -26,10 +26,16 @@ import java.util.List;
  *   <li>{@code PoolingAsyncClientConnectionManagerBuilder.build()} remembers the setup a manager was built
  *       with (TLS strategy, DNS resolver, limits...): a client given such a manager shares with the clients
  *       given an equal one; a manager reconfigured through its setters after build() is the application's
- *       own again.</li>
+ *       own again;</li>
+ *   <li>the no-argument {@code HttpAsyncClients.createMinimal()} and {@code createHttp2Minimal()} return one
+ *       shared minimal client per class loader (the classes are final: no client of the application's own
+ *       can stand in front), built by the library's own factory with the agent's connection manager
+ *       ({@link Apache5AsyncMinimalPool}); {@code close}, {@code close(CloseMode)}, {@code initiateShutdown}
+ *       and {@code awaitShutdown} of a shared one do nothing. Overloads given configs or a manager of the
+ *       application's are left alone.</li>
  * </ul>
  * Clients the agent cannot serve that way (builder subclasses, no connection state, a manager made with
- * {@code new}, {@code createMinimal()}) are left as the library builds them, with one log line.
+ * {@code new}) are left as the library builds them, with one log line.
  */
 public final class Apache5AsyncInstrumentation implements LibraryInstrumentation {
 
