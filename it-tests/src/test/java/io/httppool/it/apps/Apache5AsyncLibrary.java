@@ -31,7 +31,9 @@ import org.apache.hc.core5.io.CloseMode;
  *   <li>{@code trustall}: a connection manager whose TLS strategy trusts any certificate and checks no host
  *       name (over one SSLContext made once: a new one per request would be a new setup each time);</li>
  *   <li>{@code h2}: {@code createHttp2Default()} (HTTP/2 only: over TLS by ALPN, in clear text by prior knowledge);</li>
- *   <li>{@code unclosed}: {@code createDefault()}, started, used and never closed (the leak of clj-http#537).</li>
+ *   <li>{@code unclosed}: {@code createDefault()}, started, used and never closed (the leak of clj-http#537);</li>
+ *   <li>{@code minimal}, {@code minimal-unclosed}: {@code createMinimal()} (closed, never closed);
+ *       {@code h2-minimal}: {@code createHttp2Minimal()}.</li>
  * </ul>
  */
 final class Apache5AsyncLibrary implements ClientLibrary {
@@ -50,7 +52,7 @@ final class Apache5AsyncLibrary implements ClientLibrary {
         try {
             return withClient(client, method, url, body);
         } finally {
-            if (!"unclosed".equals(habit)) {
+            if (!habit.endsWith("unclosed")) {
                 client.close(CloseMode.GRACEFUL);
             }
         }
@@ -96,6 +98,11 @@ final class Apache5AsyncLibrary implements ClientLibrary {
                         .build()).build();
             case "h2":
                 return HttpAsyncClients.createHttp2Default();
+            case "minimal":
+            case "minimal-unclosed":
+                return HttpAsyncClients.createMinimal();
+            case "h2-minimal":
+                return HttpAsyncClients.createHttp2Minimal();
             default:
                 throw new IllegalArgumentException("unknown habit '" + habit + "'");
         }

@@ -22,7 +22,8 @@ import org.apache.hc.core5.http.ContentType;
  * request ({@code id-<n>}) with a callback, and only then waits for them all; each client is closed after
  * its answer. Every response must echo its own request's id, through its future and through its callback.
  *
- * <pre>base=http://127.0.0.1:1 requests=800 threads=8 burst=8 habit=default|h2</pre>
+ * <pre>base=http://127.0.0.1:1 requests=800 threads=8 burst=8 habit=default|h2|minimal</pre>
+ * ({@code minimal}: {@code HttpAsyncClients.createMinimal()}, one client object for all under the agent).
  * Prints {@code RESULT requests= successes= mismatches= failures= liveThreads=} and up to 5 {@code MISMATCH} lines.
  */
 public final class AsyncOwnResponseApp {
@@ -33,7 +34,7 @@ public final class AsyncOwnResponseApp {
         int requests = Integer.parseInt(o.getOrDefault("requests", "800"));
         int threads = Integer.parseInt(o.getOrDefault("threads", "8"));
         int burst = Integer.parseInt(o.getOrDefault("burst", "8"));
-        boolean h2 = "h2".equals(o.getOrDefault("habit", "default"));
+        String habit = o.getOrDefault("habit", "default");
         AtomicInteger next = new AtomicInteger();
         AtomicInteger successes = new AtomicInteger();
         AtomicInteger mismatches = new AtomicInteger();
@@ -49,7 +50,7 @@ public final class AsyncOwnResponseApp {
                         if (id >= requests) {
                             break;
                         }
-                        inFlight.add(new Request(id, h2 ? HttpAsyncClients.createHttp2Default() : HttpAsyncClients.createDefault(), base));
+                        inFlight.add(new Request(id, newClient(habit), base));
                     }
                     if (inFlight.isEmpty()) {
                         return null;
@@ -67,6 +68,14 @@ public final class AsyncOwnResponseApp {
         System.out.println("RESULT requests=" + requests + " successes=" + successes.get() + " mismatches=" + mismatches.get()
                 + " failures=" + failures.get()
                 + " liveThreads=" + java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+    }
+
+    private static CloseableHttpAsyncClient newClient(String habit) {
+        return switch (habit) {
+            case "h2" -> HttpAsyncClients.createHttp2Default();
+            case "minimal" -> HttpAsyncClients.createMinimal();
+            default -> HttpAsyncClients.createDefault();
+        };
     }
 
     /** One client and its one request, sent at construction. */

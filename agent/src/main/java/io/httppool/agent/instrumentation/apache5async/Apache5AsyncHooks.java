@@ -1,8 +1,9 @@
 package io.httppool.agent.instrumentation.apache5async;
 
 import io.httppool.agent.log.AgentErrors;
-import io.httppool.agent.log.AgentLog;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient;
+import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 
 /**
@@ -51,13 +52,48 @@ public final class Apache5AsyncHooks {
         }
     }
 
-    public static void minimalClient() {
+    /** No-argument {@code HttpAsyncClients.createMinimal()}: the shared minimal client, or null to create one as usual. */
+    public static MinimalHttpAsyncClient sharedMinimalClient() {
         try {
-            AgentLog.infoOnce("apache5-async-minimal", "HttpAsyncClients.createMinimal()/createHttp2Minimal() clients are"
-                    + " not pooled: MinimalHttpAsyncClient is a final class that runs an I/O reactor of its own. Use"
-                    + " HttpAsyncClients.createDefault() (or custom()...build()) per request to have it pooled.");
+            return (MinimalHttpAsyncClient) Apache5AsyncMinimalClients.client(Apache5AsyncSetup.Protocol.HTTP);
         } catch (Throwable error) {
-            AgentErrors.record("minimal async client", error);
+            AgentErrors.record("shared minimal async client", error);
+            return null;
+        }
+    }
+
+    /** No-argument {@code HttpAsyncClients.createHttp2Minimal()}: the shared minimal HTTP/2 client, or null. */
+    public static MinimalH2AsyncClient sharedMinimalH2Client() {
+        try {
+            return (MinimalH2AsyncClient) Apache5AsyncMinimalClients.client(Apache5AsyncSetup.Protocol.H2);
+        } catch (Throwable error) {
+            AgentErrors.record("shared minimal HTTP/2 async client", error);
+            return null;
+        }
+    }
+
+    /**
+     * {@code close}, {@code close(CloseMode)}, {@code initiateShutdown()}, {@code awaitShutdown} of any async
+     * client: true (skip the library's body) when it is a shared minimal client, which other callers use.
+     */
+    public static boolean keepsRunning(Object client) {
+        try {
+            return Apache5AsyncMinimalClients.poolOf(client) != null;
+        } catch (Throwable error) {
+            AgentErrors.record("minimal async client close", error);
+            return false;
+        }
+    }
+
+    /** A request on a minimal client: counted when the client is a shared one. */
+    public static void minimalRequest(Object client) {
+        try {
+            Apache5AsyncMinimalPool pool = Apache5AsyncMinimalClients.poolOf(client);
+            if (pool != null) {
+                pool.requested();
+            }
+        } catch (Throwable error) {
+            AgentErrors.record("minimal async request count", error);
         }
     }
 }

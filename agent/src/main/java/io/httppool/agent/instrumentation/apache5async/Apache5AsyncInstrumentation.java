@@ -26,10 +26,16 @@ import java.util.List;
  *   <li>{@code PoolingAsyncClientConnectionManagerBuilder.build()} remembers the setup a manager was built
  *       with (TLS strategy, DNS resolver, limits...): a client given such a manager shares with the clients
  *       given an equal one; a manager reconfigured through its setters after build() is the application's
- *       own again.</li>
+ *       own again;</li>
+ *   <li>the no-argument {@code HttpAsyncClients.createMinimal()} and {@code createHttp2Minimal()} return one
+ *       shared minimal client per class loader (the classes are final: no client of the application's own
+ *       can stand in front), built by the library's own factory with the agent's connection manager
+ *       ({@link Apache5AsyncMinimalPool}); {@code close}, {@code close(CloseMode)}, {@code initiateShutdown}
+ *       and {@code awaitShutdown} of a shared one do nothing. Overloads given configs or a manager of the
+ *       application's are left alone.</li>
  * </ul>
  * Clients the agent cannot serve that way (builder subclasses, no connection state, a manager made with
- * {@code new}, {@code createMinimal()}) are left as the library builds them, with one log line.
+ * {@code new}) are left as the library builds them, with one log line.
  */
 public final class Apache5AsyncInstrumentation implements LibraryInstrumentation {
 
@@ -63,9 +69,10 @@ public final class Apache5AsyncInstrumentation implements LibraryInstrumentation
         String pkg = Apache5AsyncInstrumentation.class.getPackageName() + ".";
         // Every class of this package except this one, supertypes first; HelperListTest keeps it complete.
         return List.of(pkg + "Apache5AsyncClientState", pkg + "Apache5AsyncClientState$OwnConnections",
-                pkg + "Apache5AsyncHooks", pkg + "Apache5AsyncInertState", pkg + "Apache5AsyncLifecycle",
+                pkg + "Apache5AsyncHooks", pkg + "Apache5AsyncIdleConnections", pkg + "Apache5AsyncInertState", pkg + "Apache5AsyncLifecycle",
                 pkg + "Apache5AsyncLifecycle$Refusal", pkg + "Apache5AsyncLifecycle$Status", pkg + "Apache5AsyncManagedPool",
-                pkg + "Apache5AsyncManagers", pkg + "Apache5AsyncManagers$Recipe", pkg + "Apache5AsyncPooledClient",
+                pkg + "Apache5AsyncManagers", pkg + "Apache5AsyncManagers$Recipe", pkg + "Apache5AsyncMinimalClients",
+                pkg + "Apache5AsyncMinimalPool", pkg + "Apache5AsyncMinimalPool$Shared", pkg + "Apache5AsyncPooledClient",
                 pkg + "Apache5AsyncPooledClient$Exchange", pkg + "Apache5AsyncPools", pkg + "Apache5AsyncPushRegistry",
                 pkg + "Apache5AsyncRealClient", pkg + "Apache5AsyncRealClient$TrackedCallback",
                 pkg + "Apache5AsyncSessionCounter", pkg + "Apache5AsyncSetup", pkg + "Apache5AsyncSetup$1",
@@ -101,11 +108,25 @@ public final class Apache5AsyncInstrumentation implements LibraryInstrumentation
             hooks.add(Hook.on(NIO + "PoolingAsyncClientConnectionManager", setter[0], "(" + setter[1] + ")V").optional()
                     .onEnter(call("managerReconfigured", "(" + L_OBJECT + L_STRING + ")V", THIS, METHOD_NAME)));
         }
-        // Minimal clients are final classes with a reactor of their own: left alone, said once.
+        // No-argument minimal clients: one shared client per protocol (final classes: no client of the application's own).
         hooks.add(Hook.on(ASYNC + "HttpAsyncClients", "createMinimal", "()L" + ASYNC + "MinimalHttpAsyncClient;").optional()
-                .onEnter(call("minimalClient", "()V")));
+                .onEnterReturnIfNotNull(call("sharedMinimalClient", "()L" + ASYNC + "MinimalHttpAsyncClient;")));
         hooks.add(Hook.on(ASYNC + "HttpAsyncClients", "createHttp2Minimal", "()L" + ASYNC + "MinimalH2AsyncClient;").optional()
-                .onEnter(call("minimalClient", "()V")));
+                .onEnterReturnIfNotNull(call("sharedMinimalH2Client", "()L" + ASYNC + "MinimalH2AsyncClient;")));
+        // ... which the close of one application's copy must not stop (close() calls close(CloseMode)).
+        for (String[] method : new String[][] {
+                {"close", "(Lorg/apache/hc/core5/io/CloseMode;)V"},
+                {"initiateShutdown", "()V"},
+                {"awaitShutdown", "(Lorg/apache/hc/core5/util/TimeValue;)V"}}) {
+            hooks.add(Hook.on(ASYNC + "AbstractHttpAsyncClientBase", method[0], method[1]) // not optional: sharing needs them
+                    .onEnterSkipIfTrue(call("keepsRunning", "(" + L_OBJECT + ")Z", THIS)));
+        }
+        String execute = "(Lorg/apache/hc/core5/http/nio/AsyncClientExchangeHandler;Lorg/apache/hc/core5/http/nio/HandlerFactory;"
+                + "Lorg/apache/hc/core5/http/protocol/HttpContext;)Lorg/apache/hc/core5/concurrent/Cancellable;";
+        for (String type : new String[] {"MinimalHttpAsyncClient", "MinimalH2AsyncClient"}) {
+            hooks.add(Hook.on(ASYNC + type, "execute", execute).optional()
+                    .onEnter(call("minimalRequest", "(" + L_OBJECT + ")V", THIS)));
+        }
         return hooks;
     }
 

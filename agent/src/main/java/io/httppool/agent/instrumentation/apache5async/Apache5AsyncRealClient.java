@@ -4,13 +4,9 @@ import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.pool.PoolCounters;
 import java.lang.reflect.Field;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -22,11 +18,7 @@ import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.HandlerFactory;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.LaxConnPool;
-import org.apache.hc.core5.pool.PoolEntry;
-import org.apache.hc.core5.pool.StrictConnPool;
 import org.apache.hc.core5.reactor.IOReactorStatus;
-import org.apache.hc.core5.util.TimeValue;
 
 /**
  * One shared real client of a setup, started: its I/O reactor threads and (HTTP/1 builder) its connection
@@ -37,7 +29,6 @@ final class Apache5AsyncRealClient {
 
     private static final Field CONTEXT_ADAPTOR = field("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient",
             "contextAdaptor");
-    private static final Field MANAGER_POOL = field("org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager", "pool");
 
     private final CloseableHttpAsyncClient client;
     private final PoolingAsyncClientConnectionManager manager;
@@ -167,56 +158,14 @@ final class Apache5AsyncRealClient {
 
     // ---- idle connections (HTTP/1 builder) -------------------------------------------------------------
 
-    /**
-     * Closes idle connections beyond {@code maxIdle}, the longest idle first, of those idle at least
-     * {@code idleAtLeastMillis}; returns how many. A busy pool reuses its connections within microseconds,
-     * so with a second's minimum this only shrinks a pool whose load fell.
-     */
+    /** See {@link Apache5AsyncIdleConnections#closeIdleBeyond}. */
     int closeIdleBeyond(int maxIdle, long idleAtLeastMillis, long nowMillis) {
-        if (manager == null || manager.getTotalStats().getAvailable() <= maxIdle) {
-            return 0;
-        }
-        List<Long> updated = new ArrayList<>();
-        forEachAvailable(entry -> updated.add(entry.getUpdated()));
-        int excess = updated.size() - maxIdle;
-        if (excess <= 0) {
-            return 0;
-        }
-        Collections.sort(updated);
-        long cutoff = Math.min(updated.get(excess - 1), nowMillis - idleAtLeastMillis);
-        int[] closed = {0};
-        forEachAvailable(entry -> {
-            if (closed[0] < excess && entry.getUpdated() <= cutoff && entry.hasConnection()) {
-                entry.discardConnection(CloseMode.GRACEFUL);
-                closed[0]++;
-            }
-        });
-        return closed[0];
-    }
-
-    @SuppressWarnings("unchecked")
-    private void forEachAvailable(java.util.function.Consumer<PoolEntry<HttpRoute, ?>> action) {
-        try {
-            Object pool = MANAGER_POOL != null ? MANAGER_POOL.get(manager) : null;
-            if (pool instanceof StrictConnPool) {
-                ((StrictConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
-            } else if (pool instanceof LaxConnPool) {
-                ((LaxConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
-            }
-            // HTTP/2 message multiplexing: connections are shared by design and few; left to keep-alive expiry.
-        } catch (IllegalAccessException error) {
-            AgentErrors.record("reading the idle connections of an async pool", error);
-        }
+        return Apache5AsyncIdleConnections.closeIdleBeyond(manager, maxIdle, idleAtLeastMillis, nowMillis);
     }
 
     /** Closes expired connections, and idle ones older than {@code idleMillis} when positive. */
     void closeExpiredAndIdle(long idleMillis) {
-        if (manager != null) {
-            manager.closeExpired();
-            if (idleMillis > 0) {
-                manager.closeIdle(TimeValue.ofMilliseconds(idleMillis));
-            }
-        }
+        Apache5AsyncIdleConnections.closeExpiredAndIdle(manager, idleMillis);
     }
 
     /** The host a finished request went to, for DNS watching; null through a proxy or when unknown. */
