@@ -1,5 +1,6 @@
 package io.httppool.agent.pool;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,8 @@ public final class LeaseGate {
     private final LongAdder overflows = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition placeFreed = lock.newCondition();
+    /** Under one limit for all routes: the waiters' conditions in arrival order (under the lock). */
+    private final ArrayDeque<Condition> queue = new ArrayDeque<>();
     /** Leases per route; only kept (under the lock) when the per-route limit is below the total. */
     private final Map<Object, Integer> byRoute = new HashMap<>();
 
@@ -98,8 +101,17 @@ public final class LeaseGate {
                 : (timeoutNanos > 0 ? timeoutNanos : Long.MAX_VALUE);
         lock.lockInterruptibly();
         waiting.incrementAndGet();
+        // One limit for all routes: places go to waiters in arrival order, each woken alone (its own condition).
+        // Without an order a newcomer that finds the lock free takes the place a woken waiter was about to take,
+        // the oldest waiters starve past OVERFLOW_AFTER_MILLIS and overflow: extra connections and handshakes
+        // under steady load above the limit. With per-route limits a head waiter of a full route must not hold
+        // up other routes, so there any waiter takes a free place of its route (all woken on a release).
+        Condition turn = perRouteLimited ? placeFreed : lock.newCondition();
+        if (!perRouteLimited) {
+            queue.addLast(turn);
+        }
         try {
-            while (!hasRoom(route)) {
+            while (!mayTake(turn, route)) {
                 long remaining = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit - (clock.nanoTime() - start);
                 if (remaining <= 0) {
                     if (mode == OnExhausted.WAIT) {
@@ -110,16 +122,32 @@ public final class LeaseGate {
                     return new Permit(route, true);
                 }
                 if (remaining == Long.MAX_VALUE) {
-                    placeFreed.await();
+                    turn.await();
                 } else {
-                    placeFreed.awaitNanos(remaining);
+                    turn.awaitNanos(remaining);
                 }
             }
             take(route);
             return new Permit(route, false);
         } finally {
+            if (!perRouteLimited && queue.remove(turn)) {
+                wakeFirstIfRoom(); // the next in line may have a place too (several freed at once, or this one left)
+            }
             waiting.decrementAndGet();
             lock.unlock();
+        }
+    }
+
+    /** Under the lock: a waiter takes a place when there is room for its route and, under one limit, its turn has come. */
+    private boolean mayTake(Condition turn, Object route) {
+        return hasRoom(route) && (perRouteLimited || queue.peekFirst() == turn);
+    }
+
+    /** Under the lock. */
+    private void wakeFirstIfRoom() {
+        Condition first = queue.peekFirst();
+        if (first != null && leased.get() < maxTotal) {
+            first.signal();
         }
     }
 
@@ -156,7 +184,7 @@ public final class LeaseGate {
         if (waiting.get() > 0) {
             lock.lock();
             try {
-                placeFreed.signal();
+                wakeFirstIfRoom();
             } finally {
                 lock.unlock();
             }

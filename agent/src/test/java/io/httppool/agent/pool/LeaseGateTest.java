@@ -45,6 +45,43 @@ class LeaseGateTest {
     }
 
     @Test
+    void aNewcomerNeverTakesThePlaceOfARequestAlreadyWaiting() throws Exception {
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, Clock.SYSTEM);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        gate.release(held);
+        // The releasing thread asks again at once, before the woken waiter runs: it must queue behind it.
+        LeaseGate.Permit newcomer = gate.acquire("r", 0);
+        LeaseGate.Permit first = waiter.get(5, TimeUnit.SECONDS);
+        assertFalse(first.overflow(), "the freed place went to the request that waited for it");
+        assertTrue(newcomer.overflow(), "the newcomer waited its turn, then went beyond the limit");
+        assertEquals(1, gate.overflows());
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrder() throws Exception {
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
+        CompletableFuture<LeaseGate.Permit> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire("r", 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (gate.waiting() < 2) {
+            Thread.onSpinWait();
+        }
+        gate.release(held);
+        LeaseGate.Permit got = first.get(5, TimeUnit.SECONDS);
+        assertFalse(second.isDone(), "the second waiter is still in line");
+        gate.release(got);
+        second.get(5, TimeUnit.SECONDS);
+        assertEquals(1, gate.leased());
+    }
+
+    @Test
     void waitFailsAfterTheTimeoutAndNeverExceedsTheLimit() throws Exception {
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
         gate.acquire("r", 0);
