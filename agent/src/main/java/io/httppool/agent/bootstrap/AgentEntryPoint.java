@@ -40,9 +40,12 @@ public final class AgentEntryPoint {
                 System.err.println("[http-pool-agent] " + tooOld);
                 return;
             }
-            Method install = Class.forName(INSTALLER).getDeclaredMethod("install",
-                    String.class, Instrumentation.class, boolean.class);
-            install.invoke(null, agentArgs, instrumentation, attachedLate);
+            // Two methods of premain's own shape rather than one with a boolean: since JDK 18 reflection calls
+            // through method handles, and a new shape costs its own generated classes (~20 ms on JDK 25), while
+            // this one's were made for calling premain.
+            Method install = Class.forName(INSTALLER).getDeclaredMethod(attachedLate ? "installLate" : "install",
+                    String.class, Instrumentation.class);
+            install.invoke(null, agentArgs, instrumentation);
         } catch (Throwable error) {
             Throwable cause = error instanceof InvocationTargetException ? error.getCause() : error;
             try {

@@ -31,7 +31,17 @@ final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    static void install(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
+    /** {@code premain}, through {@link AgentEntryPoint}. */
+    static void install(String agentArgs, Instrumentation instrumentation) {
+        install(agentArgs, instrumentation, false);
+    }
+
+    /** {@code agentmain} (attached to a running JVM), through {@link AgentEntryPoint}. */
+    static void installLate(String agentArgs, Instrumentation instrumentation) {
+        install(agentArgs, instrumentation, true);
+    }
+
+    private static void install(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
         long started = System.nanoTime();
         ConfigLoader.Result loaded = ConfigLoader.fromEnvironment(agentArgs);
         AgentConfig config = loaded.config();

@@ -1,6 +1,5 @@
 package io.httppool.agent.config;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -61,42 +60,81 @@ abstract class SettingType<T> {
         };
     }
 
-    /** Seconds, fractional allowed ("0.25"), kept exactly as a {@link Duration} down to the millisecond. */
+    /**
+     * Seconds, fractional allowed ("0.25"), kept exactly as a {@link Duration} down to the millisecond.
+     * Parsed with long arithmetic, not BigDecimal: this runs in premain, and on JDK 25 the first BigDecimal
+     * made from a double cost ~30 ms of start-up (its BigInteger tables are built through a fork-join task).
+     */
     static SettingType<Duration> seconds(double minSeconds, double maxSeconds) {
-        BigDecimal min = BigDecimal.valueOf(minSeconds);
-        BigDecimal max = BigDecimal.valueOf(maxSeconds);
+        long minMillis = Math.round(minSeconds * 1000);
+        long maxMillis = Math.round(maxSeconds * 1000);
         return new SettingType<>() {
             @Override
             Duration parse(String raw) {
-                String trimmed = raw.trim();
-                if (wholeNumber(trimmed)) { // the usual case, without BigDecimal at start-up
-                    long whole = Long.parseLong(trimmed);
-                    if (whole < minSeconds || whole > maxSeconds) {
-                        throw new IllegalArgumentException(accepted());
-                    }
-                    return Duration.ofSeconds(whole);
-                }
-                BigDecimal value;
-                try {
-                    value = new BigDecimal(raw.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(accepted());
-                }
-                if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                    throw new IllegalArgumentException(accepted());
-                }
-                BigDecimal millis = value.movePointRight(3);
-                if (millis.stripTrailingZeros().scale() > 0) {
+                long millis = millisOf(raw.trim());
+                if (millis == TOO_PRECISE) {
                     throw new IllegalArgumentException(accepted() + ", with at most 3 decimals");
                 }
-                return Duration.ofMillis(millis.longValueExact());
+                if (millis == NOT_A_NUMBER || millis < minMillis || millis > maxMillis) {
+                    throw new IllegalArgumentException(accepted());
+                }
+                return Duration.ofMillis(millis);
             }
 
             @Override
             String accepted() {
-                return "seconds from " + plain(min) + " to " + plain(max) + " (fractions allowed, e.g. 2.5)";
+                return "seconds from " + plain(minMillis) + " to " + plain(maxMillis) + " (fractions allowed, e.g. 2.5)";
             }
         };
+    }
+
+    private static final long NOT_A_NUMBER = -1;
+    private static final long TOO_PRECISE = -2;
+
+    /**
+     * Milliseconds of a decimal number of seconds ({@code 2}, {@code 2.5}, {@code +0.250}, {@code .5}); trailing
+     * zeros beyond the third decimal are fine. {@link #NOT_A_NUMBER} for anything else (signs other than a leading
+     * plus, exponents, more than 12 whole digits), {@link #TOO_PRECISE} for a non-zero fourth decimal or beyond.
+     */
+    static long millisOf(String text) {
+        int at = text.startsWith("+") ? 1 : 0;
+        long whole = 0;
+        int wholeDigits = 0;
+        while (at < text.length() && isDigit(text.charAt(at))) {
+            if (++wholeDigits > 12) {
+                return NOT_A_NUMBER;
+            }
+            whole = whole * 10 + (text.charAt(at++) - '0');
+        }
+        long fraction = 0;
+        int fractionDigits = 0;
+        boolean tooPrecise = false;
+        if (at < text.length() && text.charAt(at) == '.') {
+            at++;
+            while (at < text.length() && isDigit(text.charAt(at))) {
+                int digit = text.charAt(at++) - '0';
+                if (fractionDigits < 3) {
+                    fraction = fraction * 10 + digit;
+                } else if (digit != 0) {
+                    tooPrecise = true;
+                }
+                fractionDigits++;
+            }
+        }
+        if (at != text.length() || wholeDigits + fractionDigits == 0) {
+            return NOT_A_NUMBER;
+        }
+        if (tooPrecise) {
+            return TOO_PRECISE;
+        }
+        for (int shown = Math.min(fractionDigits, 3); shown < 3; shown++) {
+            fraction *= 10;
+        }
+        return whole * 1000 + fraction;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     static SettingType<String> oneOf(String... choices) {
@@ -138,19 +176,6 @@ abstract class SettingType<T> {
         };
     }
 
-    /** Up to 9 digits, nothing else: parsed as a long without overflow. */
-    private static boolean wholeNumber(String value) {
-        if (value.isEmpty() || value.length() > 9) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Letters, digits, dots, dashes, colons and brackets ({@code [::1]}); no regex at start-up. */
     private static boolean hostCharacters(String value) {
         for (int i = 0; i < value.length(); i++) {
@@ -164,7 +189,9 @@ abstract class SettingType<T> {
         return true;
     }
 
-    private static String plain(BigDecimal value) {
-        return value.stripTrailingZeros().toPlainString();
+    /** Milliseconds as plain seconds: {@code 10} -> "0.01", {@code 86400000} -> "86400". */
+    private static String plain(long millis) {
+        String seconds = AgentConfig.seconds(Duration.ofMillis(millis));
+        return seconds.substring(0, seconds.length() - 1);
     }
 }

@@ -29,6 +29,20 @@ class SettingEdgesTest {
     }
 
     @Test
+    void secondsAreReadAsPlainDecimalsToTheMillisecond() {
+        assertEquals(1_500, SettingType.millisOf("+1.5"));
+        assertEquals(500, SettingType.millisOf(".5"));
+        assertEquals(1_000, SettingType.millisOf("1."));
+        assertEquals(250, SettingType.millisOf("0.2500"), "zeros beyond the third decimal change nothing");
+        assertEquals(86_400_000, SettingType.millisOf("86400"));
+        assertTrue(SettingType.millisOf("0.0001") < 0, "a fourth decimal is refused");
+        for (String bad : new String[] {"", ".", "+", "-1", "1e2", "1.5s", "1,5", " 1", "1234567890123"}) {
+            assertTrue(SettingType.millisOf(bad) < 0, "not a number of seconds: '" + bad + "'");
+        }
+        assertTrue(env("HTTP_CONNECT_TIMEOUT", "1.0001").errors().get(0).contains("at most 3 decimals"));
+    }
+
+    @Test
     void secondsAcceptBothEndsOfTheirRangeAndWholeMilliseconds() {
         assertEquals(Duration.ofMillis(10), env("HTTP_POOL_HEALTH_INTERVAL", "0.01").config().healthInterval());
         assertEquals(Duration.ofSeconds(86_400), env("HTTP_POOL_HEALTH_INTERVAL", "86400").config().healthInterval());
