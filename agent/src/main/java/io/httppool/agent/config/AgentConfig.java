@@ -168,7 +168,7 @@ public final class AgentConfig {
     }
 
     /** "30s", "0.25s", "1.5s": seconds without trailing zeros (no BigDecimal: this runs in premain). */
-    static String seconds(Duration duration) {
+    public static String seconds(Duration duration) {
         long millis = duration.toMillis();
         long whole = millis / 1000;
         long fraction = Math.abs(millis % 1000);
