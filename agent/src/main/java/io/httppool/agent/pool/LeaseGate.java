@@ -16,11 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * own, so this class alone decides whether a request gets a connection now, waits, fails, or overflows.
  *
  * <ul>
- *   <li>{@link OnExhausted#OVERFLOW} (default): a request that finds every place taken waits at most
- *       {@value #OVERFLOW_AFTER_MILLIS} ms for one to free up, then goes ahead anyway on an extra connection
- *       outside the count, as it would without the agent. Under steady load places free up every few
- *       milliseconds, so requests queue briefly and the pool keeps its size (no extra handshakes); when
- *       every connection is held by slow requests, nobody waits longer than that and nothing fails.</li>
+ *   <li>{@link OnExhausted#OVERFLOW} (default): a request that finds every place taken waits its turn while
+ *       the pool is moving, and goes ahead anyway on an extra connection outside the count, as it would
+ *       without the agent, once no place was freed for {@value #OVERFLOW_AFTER_MILLIS} ms (every connection
+ *       is held by slow requests) or after {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all. Under steady load
+ *       above the limit places free up every few milliseconds, so requests queue briefly and the pool keeps
+ *       its size (no extra handshakes, as with a hand-shared client); when connections are held, nobody waits
+ *       longer than that and nothing fails.</li>
  *   <li>{@link OnExhausted#WAIT}: the strict limit; wait up to the pool timeout, then fail.</li>
  * </ul>
  * Whether a released connection is kept is decided by {@link #keepOnRelease}: beyond the limit, only when
@@ -30,6 +32,12 @@ public final class LeaseGate {
 
     /** How long a request waits for a place before overflowing (OVERFLOW mode). */
     public static final long OVERFLOW_AFTER_MILLIS = 50;
+
+    /** How long a waiter that found the pool stalled looks again before overflowing (see acquireSlowly). */
+    static final long STALL_RECHECK_MILLIS = 10;
+
+    /** The longest a request waits in OVERFLOW mode even while places keep freeing up (a long, slow-moving queue). */
+    public static final long OVERFLOW_MAX_WAIT_MILLIS = 500;
 
     public enum OnExhausted {
         OVERFLOW, WAIT
@@ -59,6 +67,8 @@ public final class LeaseGate {
     private final AtomicInteger leased = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
+    /** When a place was last handed back (the gate's clock): the pool is moving while this is recent. */
+    private volatile long lastReleaseNanos;
     private final LongAdder overflows = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition placeFreed = lock.newCondition();
@@ -73,6 +83,7 @@ public final class LeaseGate {
         this.perRouteLimited = maxPerRoute < maxTotal;
         this.mode = mode;
         this.clock = clock;
+        this.lastReleaseNanos = clock.nanoTime();
     }
 
     /**
@@ -111,8 +122,19 @@ public final class LeaseGate {
             queue.addLast(turn);
         }
         try {
+            boolean lookedAgain = false;
             while (!mayTake(turn, route)) {
-                long remaining = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit - (clock.nanoTime() - start);
+                long remaining = limit == Long.MAX_VALUE ? Long.MAX_VALUE : remainingNanos(start, limit);
+                if (remaining > 0) {
+                    lookedAgain = false; // moving again: a later stall gets its own second look
+                } else if (mode == OnExhausted.OVERFLOW && !lookedAgain
+                        && clock.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS)) {
+                    // A stall seen on waking may be the whole JVM's (a GC pause stops releases and waiters
+                    // alike): every waiter would overflow at once. Look once more, shortly: after a pause
+                    // releases resume within milliseconds and the queue is seen moving again.
+                    lookedAgain = true;
+                    remaining = TimeUnit.MILLISECONDS.toNanos(STALL_RECHECK_MILLIS);
+                }
                 if (remaining <= 0) {
                     if (mode == OnExhausted.WAIT) {
                         throw new TimeoutException("no place free within " + TimeUnit.NANOSECONDS.toMillis(limit) + " ms");
@@ -136,6 +158,23 @@ public final class LeaseGate {
             waiting.decrementAndGet();
             lock.unlock();
         }
+    }
+
+    /**
+     * How long a waiter that started at {@code start} may still wait. WAIT mode: the pool timeout. OVERFLOW mode:
+     * {@code limit} after the later of its start and the last release, so a waiter in a moving queue keeps its
+     * turn, but never beyond {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all.
+     */
+    private long remainingNanos(long start, long limit) {
+        long now = clock.nanoTime();
+        if (mode == OnExhausted.WAIT) {
+            return limit - (now - start);
+        }
+        long lastRelease = lastReleaseNanos;
+        long stalledSince = lastRelease - start > 0 ? lastRelease : start;
+        long stalled = limit - (now - stalledSince);
+        long cap = TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS) - (now - start);
+        return Math.min(stalled, cap);
     }
 
     /** Under the lock: a waiter takes a place when there is room for its route and, under one limit, its turn has come. */
@@ -172,6 +211,7 @@ public final class LeaseGate {
         if (perRouteLimited) {
             lock.lock();
             try {
+                lastReleaseNanos = clock.nanoTime();
                 leased.decrementAndGet();
                 byRoute.computeIfPresent(permit.route, (r, n) -> n > 1 ? n - 1 : null);
                 placeFreed.signalAll(); // a waiter for another route cannot use this place
@@ -182,6 +222,7 @@ public final class LeaseGate {
         }
         leased.decrementAndGet();
         if (waiting.get() > 0) {
+            lastReleaseNanos = clock.nanoTime();
             lock.lock();
             try {
                 wakeFirstIfRoom();

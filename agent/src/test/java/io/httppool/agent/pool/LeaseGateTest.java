@@ -59,6 +59,57 @@ class LeaseGateTest {
     }
 
     @Test
+    void aWaiterInAMovingQueueKeepsItsTurnAndOverflowsOnlyOnceThePoolStalls() throws Exception {
+        ManualClock clock = new ManualClock();
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
+        CompletableFuture<LeaseGate.Permit> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire("r", 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (gate.waiting() < 2) {
+            Thread.onSpinWait();
+        }
+        clock.advanceMillis(40);
+        gate.release(held); // the queue moves: the first waiter gets the place
+        assertFalse(first.get(5, TimeUnit.SECONDS).overflow());
+        clock.advanceMillis(20); // the second has waited 60 ms, but a place was freed 20 ms ago
+        Thread.sleep(3 * LeaseGate.OVERFLOW_AFTER_MILLIS); // its real-time waits run out and it looks again
+        assertFalse(second.isDone(), "still in line: the pool is moving");
+        clock.advanceMillis(LeaseGate.OVERFLOW_AFTER_MILLIS); // now nothing was freed for more than the limit
+        assertTrue(second.get(5, TimeUnit.SECONDS).overflow(), "a stalled pool lets it go ahead on an extra connection");
+        assertEquals(1, gate.overflows());
+    }
+
+    @Test
+    void noWaiterWaitsLongerThanTheCapEvenInAMovingQueue() throws Exception {
+        ManualClock clock = new ManualClock();
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
+        CompletableFuture<LeaseGate.Permit> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire("r", 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (gate.waiting() < 2) {
+            Thread.onSpinWait();
+        }
+        clock.advanceMillis(LeaseGate.OVERFLOW_MAX_WAIT_MILLIS - 10);
+        gate.release(held);
+        LeaseGate.Permit got = first.get(5, TimeUnit.SECONDS);
+        clock.advanceMillis(20); // 510 ms in line, a place freed 20 ms ago: the cap applies
+        assertTrue(second.get(5, TimeUnit.SECONDS).overflow());
+        gate.release(got);
+    }
+
+    @Test
     void waitersAreServedInArrivalOrder() throws Exception {
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
         LeaseGate.Permit held = gate.acquire("r", 0);
