@@ -68,10 +68,6 @@ class ShutdownHookIT extends UpstreamTest {
      * exits within about 0.1 s of QUIT and the request never completes.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("Open bug (issue 9 note, README 'What it does not do yet'): under CPU load (load average"
-            + " 10 and more) the request on the replaced pool is cut off at exit in 4 of 5 runs: the shutdown hook waits"
-            + " until that pool's lease count is 0, which happens about when the response arrives, but the application"
-            + " thread never prints its result. Passes on a quiet machine. Cause not found yet.")
     void aRequestInFlightOnAReplacedPoolAtExitFinishesToo() {
         CountingForwarder counter = upstream.newCounter(false);
         String base = Upstream.baseOf(counter, false);

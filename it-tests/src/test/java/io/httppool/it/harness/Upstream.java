@@ -132,8 +132,14 @@ public final class Upstream implements AutoCloseable {
                 .withBody("logged in")));
         wm.stubFor(get(urlPathEqualTo("/check")).willReturn(aResponse().withStatus(200).withBody("checked")));
         for (int ms : DELAYS) {
+            // A Content-Length, not WireMock's default chunked encoding: a client can then read the whole body
+            // without reading on to its end, which releases the connection (ShutdownHookIT's app prints its
+            // result before that release; with a chunked body the release came first, and under CPU load the
+            // JVM halted in between).
+            String body = "slept " + ms;
             wm.stubFor(get(urlPathEqualTo("/delay/" + ms)).willReturn(aResponse()
-                    .withStatus(200).withFixedDelay(ms).withBody("slept " + ms)));
+                    .withStatus(200).withFixedDelay(ms).withHeader("Content-Length", String.valueOf(body.length()))
+                    .withBody(body)));
         }
     }
 
