@@ -134,17 +134,26 @@ class Apache5AsyncIT extends UpstreamTest {
     /** Clients started and never closed: without the agent each keeps its reactor threads; with it, none. */
     @Test
     void unclosedClientsLeaveNoThreadsBehind() {
-        String[] args = {"library=apache5-async", "modes=unclosed", "bases=" + upstream.http(), "paths=/ok", "requests=300",
+        assertUnclosedClientsLeaveNoThreadsBehind(upstream, "unclosed", "async unclosed clients");
+    }
+
+    /**
+     * 300 requests on {@code mode}'s clients (LoadApp, library apache5-async), started and never closed, on
+     * {@link #THREADS} threads: fewer than 64 live threads with the agent; without it (the control) each client
+     * keeps its own reactor threads, more than 300 in all. Shared with {@code Apache5AsyncMinimalIT}.
+     */
+    static void assertUnclosedClientsLeaveNoThreadsBehind(Upstream upstream, String mode, String what) {
+        String[] args = {"library=apache5-async", "modes=" + mode, "bases=" + upstream.http(), "paths=/ok", "requests=300",
                 "threads=" + THREADS};
-        RunResult with = JvmRunner.app(LoadApp.class).withAgent().name("async-unclosed").args(args).run();
-        RunResult without = JvmRunner.app(LoadApp.class).name("async-unclosed").args(args).run();
+        RunResult with = JvmRunner.app(LoadApp.class).withAgent().name("async-" + mode).args(args).run();
+        RunResult without = JvmRunner.app(LoadApp.class).name("async-" + mode).args(args).run();
         assertEquals(300, with.summary().successes(), with.describe());
         assertEquals(300, without.summary().successes(), without.describe());
         int threadsWith = with.summary().getInt("liveThreads");
         int threadsWithout = without.summary().getInt("liveThreads");
         assertTrue(threadsWith < 64, "with the agent: " + threadsWith + " live threads\n" + with.describe());
         assertTrue(threadsWithout > 300, "control: without the agent each unclosed client keeps its threads: " + threadsWithout);
-        System.out.printf("async unclosed clients, 300 requests: %d live threads with the agent, %d without%n", threadsWith, threadsWithout);
+        System.out.printf("%s, 300 requests: %d live threads with the agent, %d without%n", what, threadsWith, threadsWithout);
     }
 
     /**

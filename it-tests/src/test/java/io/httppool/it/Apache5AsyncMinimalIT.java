@@ -77,18 +77,7 @@ class Apache5AsyncMinimalIT extends UpstreamTest {
     /** Minimal clients never closed: without the agent each keeps its reactor threads; with it, the shared one's only. */
     @Test
     void unclosedMinimalClientsLeaveNoThreadsBehind() {
-        String[] args = {"library=apache5-async", "modes=minimal-unclosed", "bases=" + upstream.http(), "paths=/ok",
-                "requests=300", "threads=" + THREADS};
-        RunResult with = JvmRunner.app(LoadApp.class).withAgent().name("async-minimal-unclosed").args(args).run();
-        RunResult without = JvmRunner.app(LoadApp.class).name("async-minimal-unclosed").args(args).run();
-        assertEquals(300, with.summary().successes(), with.describe());
-        assertEquals(300, without.summary().successes(), without.describe());
-        int threadsWith = with.summary().getInt("liveThreads");
-        int threadsWithout = without.summary().getInt("liveThreads");
-        assertTrue(threadsWith < 64, "with the agent: " + threadsWith + " live threads\n" + with.describe());
-        assertTrue(threadsWithout > 300, "control: without the agent each unclosed client keeps its threads: " + threadsWithout);
-        System.out.printf("async unclosed createMinimal() clients, 300 requests: %d live threads with the agent, %d without%n",
-                threadsWith, threadsWithout);
+        Apache5AsyncIT.assertUnclosedClientsLeaveNoThreadsBehind(upstream, "minimal-unclosed", "async unclosed createMinimal() clients");
     }
 
     /**

@@ -64,16 +64,7 @@ class LeaseGateTest {
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
         LeaseGate.Permit held = gate.acquire("r", 0);
         CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
-        CompletableFuture<LeaseGate.Permit> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                return gate.acquire("r", 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        while (gate.waiting() < 2) {
-            Thread.onSpinWait();
-        }
+        CompletableFuture<LeaseGate.Permit> second = waiterOn(gate);
         clock.advanceMillis(40);
         gate.release(held); // the queue moves: the first waiter gets the place
         assertFalse(first.get(5, TimeUnit.SECONDS).overflow());
@@ -91,16 +82,7 @@ class LeaseGateTest {
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
         LeaseGate.Permit held = gate.acquire("r", 0);
         CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
-        CompletableFuture<LeaseGate.Permit> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                return gate.acquire("r", 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        while (gate.waiting() < 2) {
-            Thread.onSpinWait();
-        }
+        CompletableFuture<LeaseGate.Permit> second = waiterOn(gate);
         clock.advanceMillis(LeaseGate.OVERFLOW_MAX_WAIT_MILLIS - 10);
         gate.release(held);
         LeaseGate.Permit got = first.get(5, TimeUnit.SECONDS);
@@ -114,16 +96,7 @@ class LeaseGateTest {
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
         LeaseGate.Permit held = gate.acquire("r", 0);
         CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
-        CompletableFuture<LeaseGate.Permit> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                return gate.acquire("r", 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        while (gate.waiting() < 2) {
-            Thread.onSpinWait();
-        }
+        CompletableFuture<LeaseGate.Permit> second = waiterOn(gate);
         gate.release(held);
         LeaseGate.Permit got = first.get(5, TimeUnit.SECONDS);
         assertFalse(second.isDone(), "the second waiter is still in line");
@@ -261,7 +234,9 @@ class LeaseGateTest {
     }
 
     /** A request on another thread, returned once it waits at the gate. */
+    /** A request waiting at the gate (returned once it waits there, behind those already waiting), on another thread. */
     private static CompletableFuture<LeaseGate.Permit> waiterOn(LeaseGate gate) {
+        int before = gate.waiting();
         CompletableFuture<LeaseGate.Permit> waiter = CompletableFuture.supplyAsync(() -> {
             try {
                 return gate.acquire("r", 0);
@@ -269,7 +244,7 @@ class LeaseGateTest {
                 throw new IllegalStateException(e);
             }
         });
-        while (gate.waiting() == 0 && !waiter.isDone()) {
+        while (gate.waiting() == before && !waiter.isDone()) {
             Thread.onSpinWait();
         }
         return waiter;
