@@ -110,11 +110,19 @@ public final class ProxyStats {
         values.put("request_threads_cpu_nanos", requestThreadsCpuNanos());
         values.put("gc_count", gcCount);
         values.put("gc_millis", gcMillis);
+        // Time the JIT compilers have spent so far: while it still grows, the proxy is not in its steady state.
+        values.put("jit_millis", jitMillis());
         // Live threads now, and the most there have been since the JVM started: absolute values,
         // not for differences. A client per request that starts threads of its own shows here.
         values.put("threads", (long) threads.getThreadCount());
         values.put("peak_threads", (long) threads.getPeakThreadCount());
         return values;
+    }
+
+    /** Accumulated JIT compilation time in milliseconds; 0 when the JVM does not measure it. */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static Method totalAllocatedMethod() {
