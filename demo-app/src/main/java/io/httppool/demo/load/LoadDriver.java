@@ -23,7 +23,9 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * A closed-loop load generator: {@code concurrency} threads, each sending its next request as soon
  * as the previous one has answered, first for a warm-up (JIT, connection set-up) that is not
- * recorded, then for the measured window.
+ * recorded, then for the measured window. The warm-up lasts at least {@code warmup}; with a stats
+ * URL it goes on until the proxy's JIT compiler has settled, at most until {@code maxWarmup}
+ * (see {@link WarmupEnd}).
  *
  * <p>All threads share one pooled keep-alive client, so the driver itself opens only
  * {@code concurrency} connections to the proxy and its cost stays the same in every run: what
@@ -34,12 +36,22 @@ public final class LoadDriver {
     /**
      * @param target   the proxy's base URI; requests go to {@code /sessions/{id}/state}
      * @param sessions how many distinct session ids the requests spread over
-     * @param statsUrl the proxy's {@code /admin/stats}, read at both ends of the window; may be null
-     * @param tls      for an https target: the context that trusts it; null for the JVM's default
+     * @param warmup    the shortest warm-up
+     * @param maxWarmup the longest: the warm-up ends here even if the proxy's JIT is still at work
+     * @param statsUrl  the proxy's {@code /admin/stats}, read during the warm-up (for its JIT time) and at both
+     *                  ends of the window; may be null, and then the warm-up is {@code warmup} exactly
+     * @param tls       for an https target: the context that trusts it; null for the JVM's default
      */
-    public record Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl,
-                           SSLContext tls) {
+    public record Settings(URI target, int concurrency, Duration warmup, Duration maxWarmup, Duration window, int sessions,
+                           String statsUrl, SSLContext tls) {
 
+        /** A fixed warm-up. */
+        public Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl,
+                        SSLContext tls) {
+            this(target, concurrency, warmup, warmup, window, sessions, statsUrl, tls);
+        }
+
+        /** A fixed warm-up, over plain HTTP or with the JVM's default trust. */
         public Settings(URI target, int concurrency, Duration warmup, Duration window, int sessions, String statsUrl) {
             this(target, concurrency, warmup, window, sessions, statsUrl, null);
         }
@@ -49,6 +61,9 @@ public final class LoadDriver {
     private static final int MEASURE = 1;
     private static final int STOP = 2;
 
+    /** How often the proxy's JIT time is read during the warm-up. */
+    private static final long WARMUP_POLL_MILLIS = 500;
+
     /** Highest latency the histograms hold: well above the request timeout. */
     private static final long MAX_MICROS = Duration.ofMinutes(2).toNanos() / 1000;
 
@@ -56,6 +71,8 @@ public final class LoadDriver {
     private volatile int phase = WARMUP;
     /** When the first half of the window ends; set before the phase turns to MEASURE. */
     private volatile long windowMiddle;
+    /** How long the warm-up lasted, in seconds; NaN while it goes on. */
+    private volatile double warmupSeconds = Double.NaN;
 
     public LoadDriver(Settings settings) {
         this.settings = settings;
@@ -65,17 +82,21 @@ public final class LoadDriver {
         try (CloseableHttpClient client = sharedClient(settings.concurrency(), settings.tls())) {
             List<Worker> workers = new ArrayList<>();
             long origin = System.nanoTime();
-            int seconds = (int) Math.ceil((settings.warmup().toMillis() + settings.window().toMillis()) / 1000.0) + 1;
+            // One slot a second for the longest run, one more for an overrun (a slow stats read), and the
+            // last one catching anything later: it is never part of the timeline.
+            long longest = Math.max(settings.warmup().toMillis(), settings.maxWarmup().toMillis()) + settings.window().toMillis();
+            int seconds = (int) Math.ceil(longest / 1000.0) + 2;
             for (int i = 0; i < settings.concurrency(); i++) {
                 Worker worker = new Worker(client, i, origin, seconds);
                 workers.add(worker);
                 worker.thread.start();
             }
-            Thread.sleep(settings.warmup().toMillis());
+            boolean jitSettled = warmUp(origin);
 
             Map<String, Long> statsBefore = readStats();
             long start = System.nanoTime();
             windowMiddle = start + settings.window().toNanos() / 2;
+            warmupSeconds = (start - origin) / 1e9;
             phase = MEASURE;
             Thread.sleep(settings.window().toMillis());
             phase = STOP;
@@ -86,7 +107,45 @@ public final class LoadDriver {
                 // An in-flight request ends within the client's response timeout.
                 worker.thread.join(Duration.ofSeconds(35).toMillis());
             }
-            return summarize(workers, (end - start) / 1e9, Counters.delta(statsBefore, statsAfter), statsAfter);
+            // Whole seconds before the load stopped; the cut-short last one is left out.
+            int wholeSeconds = (int) ((end - origin) / 1_000_000_000L);
+            return summarize(workers, (end - start) / 1e9, Counters.delta(statsBefore, statsAfter), statsAfter,
+                    wholeSeconds, warmupSeconds, jitSettled);
+        }
+    }
+
+    /** How long the warm-up lasted, in seconds, once it has ended; NaN while it goes on. */
+    public double warmupSeconds() {
+        return warmupSeconds;
+    }
+
+    /** Waits while the workers warm the proxy up, until {@link WarmupEnd} ends it; true if the proxy's JIT settled. */
+    private boolean warmUp(long origin) throws InterruptedException {
+        WarmupEnd warmupEnd = new WarmupEnd(settings.warmup(), settings.maxWarmup());
+        while (true) {
+            long jit = jitMillis();
+            long elapsed = (System.nanoTime() - origin) / 1_000_000;
+            WarmupEnd.Decision decision = warmupEnd.check(elapsed, jit);
+            if (decision != WarmupEnd.Decision.GO_ON) {
+                return decision == WarmupEnd.Decision.JIT_SETTLED;
+            }
+            long sleep = warmupEnd.nextCheck(elapsed, WARMUP_POLL_MILLIS) - (System.nanoTime() - origin) / 1_000_000;
+            if (sleep > 0) {
+                Thread.sleep(sleep);
+            }
+        }
+    }
+
+    /** The proxy's JIT compilation time so far, or {@link WarmupEnd#NO_READING}. */
+    private long jitMillis() {
+        if (settings.statsUrl() == null) {
+            return WarmupEnd.NO_READING;
+        }
+        try {
+            return Counters.fetch(settings.statsUrl()).getOrDefault("jit_millis", WarmupEnd.NO_READING);
+        } catch (IOException e) {
+            // One missed reading is no evidence either way; the warm-up ends at the cap at the latest.
+            return WarmupEnd.NO_READING;
         }
     }
 
@@ -117,7 +176,7 @@ public final class LoadDriver {
     }
 
     private LoadResult summarize(List<Worker> workers, double windowSeconds, Map<String, Long> proxyDelta,
-                                 Map<String, Long> proxyEnd) {
+                                 Map<String, Long> proxyEnd, int wholeSeconds, double warmupSeconds, boolean jitSettled) {
         Histogram all = new Histogram(MAX_MICROS, 3);
         long requests = 0;
         long errors = 0;
@@ -143,17 +202,16 @@ public final class LoadDriver {
                 any ? all.getValueAtPercentile(99) / 1000.0 : 0,
                 any ? all.getMaxValue() / 1000.0 : 0,
                 any ? all.getMean() / 1000.0 : 0,
-                proxyDelta, proxyEnd, timeline(perSecond));
+                proxyDelta, proxyEnd, timeline(perSecond, wholeSeconds), warmupSeconds, jitSettled);
     }
 
     /**
-     * Successful requests per second of the whole run, warm-up first; the last second, cut short
-     * by the end of the window, is left out.
+     * Successful requests per second of the whole run, warm-up first: its first {@code wholeSeconds}
+     * (the actual warm-up and the window), without the last slot, which catches any answer later than those.
      */
-    private List<Long> timeline(long[] perSecond) {
-        int whole = (int) ((settings.warmup().toMillis() + settings.window().toMillis()) / 1000);
+    private static List<Long> timeline(long[] perSecond, int wholeSeconds) {
         List<Long> timeline = new ArrayList<>();
-        for (int i = 0; i < Math.min(whole, perSecond.length); i++) {
+        for (int i = 0; i < Math.min(wholeSeconds, perSecond.length - 1); i++) {
             timeline.add(perSecond[i]);
         }
         return timeline;

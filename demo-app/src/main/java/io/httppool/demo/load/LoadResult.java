@@ -25,11 +25,14 @@ import java.util.stream.Collectors;
  * @param secondHalfRequests the same in the second half: about equal when the window is steady
  * @param timeline   successful requests in each second of the run, warm-up seconds first: shows
  *                   whether the window was steady
+ * @param warmupSeconds how long the warm-up before the window lasted; NaN in a file from before it was written
+ * @param jitSettled    whether the warm-up ended because the proxy's JIT had settled, rather than at its cap
+ *                      (or at the fixed minimum when there were no JIT readings)
  */
 public record LoadResult(long requests, long errors, long warmupRequests, long warmupErrors,
                          double windowSeconds, long firstHalfRequests, long secondHalfRequests, double p50Millis, double p90Millis, double p99Millis,
                          double maxMillis, double meanMillis, Map<String, Long> proxyDelta,
-                         Map<String, Long> proxyEnd, List<Long> timeline) {
+                         Map<String, Long> proxyEnd, List<Long> timeline, double warmupSeconds, boolean jitSettled) {
 
     private static final String PROXY_PREFIX = "proxy.";
     private static final String PROXY_END_PREFIX = "proxy_end.";
@@ -65,6 +68,8 @@ public record LoadResult(long requests, long errors, long warmupRequests, long w
         p.setProperty("mean_ms", Double.toString(meanMillis));
         proxyDelta.forEach((k, v) -> p.setProperty(PROXY_PREFIX + k, Long.toString(v)));
         proxyEnd.forEach((k, v) -> p.setProperty(PROXY_END_PREFIX + k, Long.toString(v)));
+        p.setProperty("warmup_seconds", Double.toString(warmupSeconds));
+        p.setProperty("jit_settled", Boolean.toString(jitSettled));
         p.setProperty("timeline_per_second", timeline.stream().map(String::valueOf).collect(Collectors.joining(",")));
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(out, "load driver result");
@@ -104,12 +109,16 @@ public record LoadResult(long requests, long errors, long warmupRequests, long w
                 Double.parseDouble(p.getProperty("p99_ms")),
                 Double.parseDouble(p.getProperty("max_ms")),
                 Double.parseDouble(p.getProperty("mean_ms")),
-                proxy, proxyEnd, timeline);
+                proxy, proxyEnd, timeline,
+                Double.parseDouble(p.getProperty("warmup_seconds", "NaN")),
+                Boolean.parseBoolean(p.getProperty("jit_settled", "false")));
     }
 
     public String summary() {
         return String.format(java.util.Locale.ROOT,
-                "%d requests in %.1f s = %.0f req/s, errors %d, latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
-                requests, windowSeconds, requestsPerSecond(), errors, p50Millis, p90Millis, p99Millis, maxMillis);
+                "%d requests in %.1f s = %.0f req/s, errors %d, latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, "
+                        + "after %.1f s warm-up (%s)",
+                requests, windowSeconds, requestsPerSecond(), errors, p50Millis, p90Millis, p99Millis, maxMillis,
+                warmupSeconds, jitSettled ? "JIT settled" : "JIT not settled");
     }
 }
