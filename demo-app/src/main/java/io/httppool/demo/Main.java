@@ -16,11 +16,14 @@ public final class Main {
             usage: java -jar demo-app/target/demo-app.jar <command> [options]
 
               compare  [--client apache5|jdk|okhttp|apache4|apache5-async] [--seconds 6] [--warmup 8]
-                       [--concurrency 16] [--out demo-results] [--agent-jar PATH] [--schemes http,https]
+                       [--max-warmup 60] [--concurrency 16] [--out demo-results] [--agent-jar PATH]
+                       [--schemes http,https]
                        [--runs before,after,reference,toggled-off]
                        [--repeat 1]  (with N > 1 each run N times, the median-throughput run reported)
                        Runs every variant of the proxy against the backend, each proxy in a fresh JVM:
                        start-up, one first request, warm-up, then the measured (steady-state) window.
+                       The warm-up lasts from --warmup until the proxy's JIT compiler has been idle
+                       for 5 s, at most --max-warmup seconds.
                        Prints a table and writes OUT/report.json and OUT/report.html. --client picks
                        the library the proxy forwards with (per request naive, shared in reference).
 
@@ -30,8 +33,9 @@ public final class Main {
                        [--threads 32]
                        The session proxy; naive = a new client per request, pooled = the hand fix.
               load     --url http://127.0.0.1:PORT [--concurrency 16] [--seconds 6] [--warmup 2]
-                       [--stats-url URL] [--result FILE]
-                       Closed-loop load against the proxy.
+                       [--max-warmup N (default: --warmup)] [--stats-url URL] [--result FILE]
+                       Closed-loop load against the proxy. With --max-warmup above --warmup and a
+                       --stats-url, the warm-up goes on until the proxy's JIT has been idle for 5 s.
               startup  [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--out demo-results]
                        The agent's start-up cost: a hello-world JVM and a JVM that makes one GET with
                        the client's per-request habit, alternately without and with the agent;

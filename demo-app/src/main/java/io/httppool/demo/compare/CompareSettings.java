@@ -4,8 +4,13 @@ import io.httppool.demo.proxy.UpstreamClient;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The options of one {@code compare}. */
-record CompareSettings(UpstreamClient client, int seconds, int warmup, int concurrency, Path out, String agentJarOverride,
+/**
+ * The options of one {@code compare}.
+ *
+ * @param warmup    the shortest warm-up per run, seconds
+ * @param maxWarmup the longest, seconds: the warm-up ends here even if the proxy's JIT is still at work
+ */
+record CompareSettings(UpstreamClient client, int seconds, int warmup, int maxWarmup, int concurrency, Path out, String agentJarOverride,
                        List<String> schemes, List<Variant> variants, int repeat) {
 
     boolean needsAgent() {

@@ -35,17 +35,25 @@ final class Progress {
         }
     }
 
-    /** Called often while a run's load is going; only terminals see it. */
-    void running(int index, String scheme, String name, double elapsed, int warmup, int seconds) {
+    /**
+     * Called often while a run's load is going; only terminals see it. The bar counts against the
+     * longest the run can take until the warm-up has ended, then against its real length.
+     *
+     * @param warmupDone how long the warm-up lasted; NaN while it goes on
+     */
+    void running(int index, String scheme, String name, double elapsed, double warmupDone, int maxWarmup, int seconds) {
         if (!inPlace) {
             return;
         }
-        double all = warmup + seconds;
+        boolean warming = Double.isNaN(warmupDone);
+        double all = (warming ? maxWarmup : warmupDone) + seconds;
         double fraction = Math.min(1, elapsed / all);
         int filled = (int) Math.round(fraction * BAR);
-        String phase = elapsed < warmup ? "warm-up" : "measuring";
-        redraw(String.format(Locale.ROOT, "%s[%s%s] %4.1f/%d s %s", prefix(index, scheme, name),
-                "#".repeat(filled), ".".repeat(BAR - filled), Math.min(elapsed, all), (int) all, phase));
+        String done = warming
+                ? String.format(Locale.ROOT, "%4.1f s warm-up (cap %d s)", elapsed, maxWarmup)
+                : String.format(Locale.ROOT, "%4.1f/%d s measuring", Math.min(elapsed, all), (int) Math.round(all));
+        redraw(String.format(Locale.ROOT, "%s[%s%s] %s", prefix(index, scheme, name),
+                "#".repeat(filled), ".".repeat(BAR - filled), done));
     }
 
     void finished(int index, String scheme, String name, String summary) {

@@ -125,10 +125,11 @@ final class RunExecutor {
             RunResult result = toResult(scheme, variant, load, upstream, proxy.startupMillis(), firstRequest);
             progress.finished(index, scheme, variant.label, String.format(Locale.ROOT,
                     "%,.0f req/s, p99 %.2f ms, %,d upstream connections, %,d TLS handshakes, %d errors, "
-                            + "%d threads, start-up %.0f ms, first request %.0f ms, window halves %,.0f / %,.0f req/s",
+                            + "%d threads, start-up %.0f ms, first request %.0f ms, warm-up %.1f s (%s), window halves %,.0f / %,.0f req/s",
                     result.requestsPerSecond(), result.p99Millis(), result.upstreamConnections(),
                     result.tlsHandshakes(), result.errors(), result.liveThreads(), result.startupMillis(),
-                    result.firstRequestMillis(), result.firstHalfRps(), result.secondHalfRps()));
+                    result.firstRequestMillis(), result.warmupSeconds(), result.jitSettled() ? "JIT settled" : "at the cap",
+                    result.firstHalfRps(), result.secondHalfRps()));
             return result;
         }
     }
@@ -136,15 +137,15 @@ final class RunExecutor {
     private LoadResult drive(int index, String scheme, Variant variant, String proxyUrl, Path resultFile, Path log)
             throws IOException, InterruptedException {
         LoadDriver driver = new LoadDriver(new LoadDriver.Settings(URI.create(proxyUrl), settings.concurrency(),
-                Duration.ofSeconds(settings.warmup()), Duration.ofSeconds(settings.seconds()), SESSIONS,
-                proxyUrl + "/admin/stats"));
+                Duration.ofSeconds(settings.warmup()), Duration.ofSeconds(settings.maxWarmup()),
+                Duration.ofSeconds(settings.seconds()), SESSIONS, proxyUrl + "/admin/stats", null));
         FutureTask<LoadResult> task = new FutureTask<>(driver::run);
         Thread thread = new Thread(task, "load-driver");
         thread.setDaemon(true);
         long start = System.nanoTime();
         thread.start();
-        // Generous: warm-up, window, and in-flight requests finishing (client timeout 30 s).
-        long limit = start + Duration.ofSeconds(settings.warmup() + settings.seconds() + 60).toNanos();
+        // Generous: the longest warm-up, window, and in-flight requests finishing (client timeout 30 s).
+        long limit = start + Duration.ofSeconds(settings.maxWarmup() + settings.seconds() + 60).toNanos();
         LoadResult result;
         while (true) {
             try {
@@ -156,7 +157,7 @@ final class RunExecutor {
                     throw new IOException("the load driver did not finish in time");
                 }
                 progress.running(index, scheme, variant.label, (System.nanoTime() - start) / 1e9,
-                        settings.warmup(), settings.seconds());
+                        driver.warmupSeconds(), settings.maxWarmup(), settings.seconds());
             } catch (ExecutionException e) {
                 throw new IOException("the load driver failed: " + e.getCause(), e.getCause());
             }
@@ -204,6 +205,7 @@ final class RunExecutor {
                 load.errors(), connections, upstream.getOrDefault("tls_handshakes", 0L),
                 allocPerRequest, cpuPerRequest,
                 load.proxyEnd().getOrDefault("threads", -1L), load.proxyEnd().getOrDefault("peak_threads", -1L),
-                startupMillis, firstRequestMillis, load.firstHalfRequestsPerSecond(), load.secondHalfRequestsPerSecond());
+                startupMillis, firstRequestMillis, load.firstHalfRequestsPerSecond(), load.secondHalfRequestsPerSecond(),
+                load.warmupSeconds(), load.jitSettled());
     }
 }

@@ -49,9 +49,10 @@ public final class HtmlReportWriter {
         html.append("<h1>http-pool-agent: the naive session proxy, before and after</h1>\n");
         html.append("<p class=\"meta\">")
                 .append(Html.escape(String.format(Locale.ROOT,
-                        "client %s (%s) · %s · %d concurrent clients · %d s measured after %d s warm-up per run%s · Java %s · %d CPUs · %s",
+                        "client %s (%s) · %s · %d concurrent clients · %d s measured after %d to %d s warm-up per run%s · Java %s · %d CPUs · %s",
                         context.client().name(), context.client().library(),
                         context.generatedAt(), context.concurrency(), context.seconds(), context.warmupSeconds(),
+                        context.maxWarmupSeconds(),
                         context.repeat() > 1 ? " · median-throughput run of " + context.repeat() : "",
                         context.javaVersion(), context.cpus(), context.os())))
                 .append("</p>\n");
@@ -147,6 +148,7 @@ public final class HtmlReportWriter {
             html.append("<tr><td class=\"l\">").append(Html.escape(r.scheme()))
                     .append("</td><td class=\"l\">").append(Html.escape(r.name()))
                     .append("</td><td class=\"l\">").append(r.agentAttached() ? "yes" : "no")
+                    .append("</td><td>").append(Html.escape(Numbers.warmup(r)))
                     .append("</td><td>").append(Numbers.rps(r.requestsPerSecond()))
                     .append("</td><td>").append(Numbers.millis(r.p50Millis()))
                     .append("</td><td>").append(Numbers.millis(r.p99Millis()))
@@ -161,6 +163,9 @@ public final class HtmlReportWriter {
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");
+        if (runs.stream().anyMatch(RunResult::warmupEndedUnsettled)) {
+            html.append("<p class=\"meta\">").append(Html.escape(TextTable.NOT_SETTLED_NOTE)).append("</p>\n");
+        }
     }
 
     private static void appendGlossary(StringBuilder html, ReportContext context) {
@@ -177,8 +182,11 @@ public final class HtmlReportWriter {
                 .append("Connections and handshakes are counted by the backend; allocation and CPU inside the proxy JVM.</p>\n")
                 .append("<p class=\"meta\">Each run starts a fresh proxy JVM (<em>startup ms</em>: from launching it to its ready line), ")
                 .append("sends one request through it alone (<em>1st req ms</em>: class loading, the agent's set-up, the first connection), ")
-                .append("then loads it for ").append(context.warmupSeconds()).append(" s of warm-up that is not recorded (JIT compilation) ")
-                .append("and measures the steady state for ").append(context.seconds()).append(" s: throughput, latency, allocation, CPU. ")
+                .append("then loads it for a warm-up that is not recorded (JIT compilation, the agent's set-up): it runs until the proxy's ")
+                .append("JIT compiler has been idle for 5 s (its compilation time, read every 0.5 s, has not grown), at least ")
+                .append(context.warmupSeconds()).append(" s and at most ").append(context.maxWarmupSeconds())
+                .append(" s (<em>warm-up s</em>). Then it measures the steady state for ").append(context.seconds())
+                .append(" s: throughput, latency, allocation, CPU. ")
                 .append("<em>threads</em> is the proxy's live thread count at the end of that window. ")
                 .append("Upstream connections and handshakes count the whole run, first request and warm-up included.</p>\n");
     }

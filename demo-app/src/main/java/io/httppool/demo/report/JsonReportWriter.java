@@ -23,6 +23,7 @@ public final class JsonReportWriter {
                 .append("\"concurrency\": ").append(context.concurrency())
                 .append(", \"seconds\": ").append(context.seconds())
                 .append(", \"warmup_seconds\": ").append(context.warmupSeconds())
+                .append(", \"max_warmup_seconds\": ").append(context.maxWarmupSeconds())
                 .append(", \"repeat\": ").append(context.repeat())
                 .append(", \"agent_jar\": ").append(quote(context.agentJar()))
                 .append(", \"java\": ").append(quote(context.javaVersion()))
@@ -53,6 +54,8 @@ public final class JsonReportWriter {
                     .append(", \"first_request_ms\": ").append(number(r.firstRequestMillis()))
                     .append(", \"window_halves_requests_per_second\": [").append(number(r.firstHalfRps()))
                     .append(", ").append(number(r.secondHalfRps())).append(']')
+                    .append(", \"warmup_seconds\": ").append(number(r.warmupSeconds()))
+                    .append(", \"jit_settled\": ").append(r.jitSettled())
                     .append('}');
         }
         json.append(runs.isEmpty() ? "],\n" : "\n  ],\n");

@@ -36,6 +36,17 @@ final class Numbers {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
+    /**
+     * A run's warm-up in seconds, marked {@link TextTable#NOT_SETTLED_MARK} when it ended at its cap
+     * without the proxy's JIT having settled.
+     */
+    static String warmup(RunResult r) {
+        if (Double.isNaN(r.warmupSeconds())) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.1f", r.warmupSeconds()) + (r.warmupEndedUnsettled() ? TextTable.NOT_SETTLED_MARK : "");
+    }
+
     static String kilobytes(double bytes) {
         return String.format(Locale.ROOT, "%,.1f", bytes / 1024.0);
     }

@@ -2,8 +2,15 @@ package io.httppool.demo.report;
 
 import java.time.Instant;
 
-/** How the runs were made, printed with the results so a number never travels without its setting. */
-public record ReportContext(Instant generatedAt, Client client, int concurrency, int seconds, int warmupSeconds, int repeat,
+/**
+ * How the runs were made, printed with the results so a number never travels without its setting.
+ *
+ * @param warmupSeconds    the shortest warm-up per run ({@code --warmup})
+ * @param maxWarmupSeconds the longest ({@code --max-warmup}); in between, a warm-up ends once the proxy's
+ *                         JIT compiler has been idle for 5 s
+ */
+public record ReportContext(Instant generatedAt, Client client, int concurrency, int seconds, int warmupSeconds,
+                            int maxWarmupSeconds, int repeat,
                             String agentJar, String javaVersion, int cpus, String os) {
 
     /**

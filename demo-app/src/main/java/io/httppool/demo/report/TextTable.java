@@ -7,9 +7,17 @@ import java.util.List;
 public final class TextTable {
 
     static final String[] HEADERS = {
-        "scheme", "run", "agent", "req/s", "p50 ms", "p99 ms", "errors",
+        "scheme", "run", "agent", "warm-up s", "req/s", "p50 ms", "p99 ms", "errors",
         "upstream conns", "TLS handshakes", "alloc KB/req", "CPU ms/req", "threads", "startup ms", "1st req ms"
     };
+
+    /** Behind a warm-up that ended at its cap, the JIT still at work. */
+    static final String NOT_SETTLED_MARK = "*";
+
+    /** What {@link #NOT_SETTLED_MARK} means, under the table and in the HTML report. */
+    static final String NOT_SETTLED_NOTE = NOT_SETTLED_MARK + " the warm-up ended at its cap (--max-warmup) before the proxy's "
+            + "JIT compiler had been idle for 5 s (or, where the proxy reports no JIT time, after --warmup): "
+            + "that window may not be the steady state.";
 
     private TextTable() {
     }
@@ -24,7 +32,7 @@ public final class TextTable {
             }
             previousScheme = r.scheme();
             rows.add(new String[] {
-                r.scheme(), r.name(), r.agentAttached() ? "yes" : "no",
+                r.scheme(), r.name(), r.agentAttached() ? "yes" : "no", Numbers.warmup(r),
                 Numbers.rps(r.requestsPerSecond()), Numbers.millis(r.p50Millis()), Numbers.millis(r.p99Millis()),
                 Numbers.count(r.errors()), Numbers.count(r.upstreamConnections()), Numbers.count(r.tlsHandshakes()),
                 Numbers.kilobytes(r.allocatedBytesPerRequest()), Numbers.cpuMillis(r.cpuMillisPerRequest()),
@@ -45,6 +53,9 @@ public final class TextTable {
                 });
             }
             appendAligned(out, targetRows, false);
+        }
+        if (runs.stream().anyMatch(RunResult::warmupEndedUnsettled)) {
+            out.append('\n').append(NOT_SETTLED_NOTE).append('\n');
         }
         out.append('\n').append(steadinessNote(runs)).append('\n');
         return out.toString();
@@ -71,7 +82,7 @@ public final class TextTable {
         }
         return "Not steady: the window's second half ran at more than 15% from its first half's throughput in "
                 + String.join(", ", unsteady) + ".\n"
-                + "A longer --warmup helps if the second halves are faster (JIT still at work); otherwise the machine's load changed.";
+                + "A longer --warmup or --max-warmup helps if the second halves are faster (JIT still at work); otherwise the machine's load changed.";
     }
 
     /** Text left-aligned, numbers right-aligned; a null row is a horizontal rule. */

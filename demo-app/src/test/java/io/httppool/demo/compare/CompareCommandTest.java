@@ -37,8 +37,18 @@ class CompareCommandTest {
         assertEquals("--client takes one of apache5, jdk, okhttp, apache4, apache5-async, not 'netty'", e.getMessage());
     }
 
+    @Test
+    void theMaxWarmupDefaultsToSixtySecondsAndIsNeverBelowTheMinimum() {
+        assertEquals(60, CompareCommand.maxWarmup(Args.parse(new String[0]), 8));
+        assertEquals(90, CompareCommand.maxWarmup(Args.parse(new String[0]), 90), "a longer --warmup alone: fixed");
+        assertEquals(40, CompareCommand.maxWarmup(Args.parse(new String[] {"--max-warmup", "40"}), 4));
+        Args.UsageException e = assertThrows(Args.UsageException.class,
+                () -> CompareCommand.maxWarmup(Args.parse(new String[] {"--max-warmup", "5"}), 8));
+        assertEquals("--max-warmup 5 is out of range: accepted 8..3600", e.getMessage());
+    }
+
     private static RunResult run(double rps, double p99) {
         return new RunResult("after", "apache5", "https", true, "client-per-request", 1, rps, 1, p99, 0, 16, 16, 1000, 1,
-                40, 42, 300, 100, rps, rps);
+                40, 42, 300, 100, rps, rps, 12.5, true);
     }
 }

@@ -20,7 +20,7 @@ class ReportWritersTest {
     private static final ReportContext.Client OKHTTP = new ReportContext.Client("okhttp", "OkHttp 4",
             "new OkHttpClient() per request", "one shared OkHttpClient");
     private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-01-02T03:04:05Z"), OKHTTP,
-            16, 8, 2, 1, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
+            16, 8, 2, 45, 1, "/x/http-pool-agent.jar", "17.0.15", 2, "Linux amd64");
 
     private static final List<RunResult> RUNS = List.of(
             run("before", "http", false, 2300, 6.5, 15.1, 0, 18_400, 0, 150_000, 0.41),
@@ -80,6 +80,12 @@ class ReportWritersTest {
             assertEquals("okhttp", run.get("client").asText(), "every run says which client ran: " + run);
         }
         assertEquals(16, root.get("settings").get("concurrency").asInt());
+        assertEquals(2, root.get("settings").get("warmup_seconds").asInt(), "the minimum, as before");
+        assertEquals(45, root.get("settings").get("max_warmup_seconds").asInt());
+        for (JsonNode run : runs) {
+            assertEquals(31.5, run.get("warmup_seconds").asDouble(), 1e-9, run.toString());
+            assertTrue(run.get("jit_settled").isBoolean() && run.get("jit_settled").asBoolean(), run.toString());
+        }
         assertEquals(7, root.get("targets").size());
         JsonNode first = root.get("targets").get(0);
         assertEquals(9000.0 / 290, first.get("measured").asDouble(), 0.001);
@@ -92,9 +98,9 @@ class ReportWritersTest {
         JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(CONTEXT, runs, TargetCheck.evaluate(runs, 16)));
         assertTrue(root.get("runs").get(0).get("allocated_bytes_per_request").isNull());
         List<RunResult> unknown = List.of(new RunResult("before", "jdk", "http", false, "x", 0, 0, 0, 0, 5, 0, 0,
-                Double.NaN, Double.NaN, -1, -1, Double.NaN, Double.NaN, 0, 0));
+                Double.NaN, Double.NaN, -1, -1, Double.NaN, Double.NaN, 0, 0, Double.NaN, false));
         JsonNode run = new ObjectMapper().readTree(JsonReportWriter.write(CONTEXT, unknown, List.of())).get("runs").get(0);
-        for (String field : List.of("live_threads", "peak_threads", "startup_ms", "first_request_ms")) {
+        for (String field : List.of("live_threads", "peak_threads", "startup_ms", "first_request_ms", "warmup_seconds")) {
             assertTrue(run.get(field).isNull(), field + " in " + run);
         }
         for (JsonNode target : root.get("targets")) {
@@ -104,7 +110,7 @@ class ReportWritersTest {
 
     @Test
     void jsonEscapesStrings() throws Exception {
-        ReportContext odd = new ReportContext(Instant.EPOCH, OKHTTP, 1, 1, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
+        ReportContext odd = new ReportContext(Instant.EPOCH, OKHTTP, 1, 1, 0, 0, 1, "C:\\agents\\\"quoted\"\n.jar", "17", 1, "x");
         JsonNode root = new ObjectMapper().readTree(JsonReportWriter.write(odd, List.of(), List.of()));
         assertEquals("C:\\agents\\\"quoted\"\n.jar", root.get("settings").get("agent_jar").asText());
     }
@@ -201,10 +207,51 @@ class ReportWritersTest {
         runs.set(5, new RunResult(after.name(), after.client(), after.scheme(), after.agentAttached(), after.proxyClient(),
                 after.requests(), after.requestsPerSecond(), after.p50Millis(), after.p99Millis(), after.errors(),
                 after.upstreamConnections(), after.tlsHandshakes(), after.allocatedBytesPerRequest(), after.cpuMillisPerRequest(),
-                after.liveThreads(), after.peakThreads(), after.startupMillis(), after.firstRequestMillis(), 1000, 1200));
+                after.liveThreads(), after.peakThreads(), after.startupMillis(), after.firstRequestMillis(), 1000, 1200,
+                after.warmupSeconds(), after.jitSettled()));
         String note = TextTable.steadinessNote(runs);
         assertTrue(note.startsWith("Not steady"), note);
         assertTrue(note.contains("https after 1.20x") && !note.contains("before"), note);
+    }
+
+    @Test
+    void tableAndHtmlSayHowLongEachWarmupWasAndMarkTheOnesThatHitTheCap() {
+        String settled = TextTable.render(OKHTTP, RUNS, List.of());
+        String header = settled.lines().filter(l -> l.startsWith("scheme")).findFirst().orElseThrow();
+        assertTrue(header.matches("scheme\\s+run\\s+agent\\s+warm-up s\\s+req/s\\s.*"), header);
+        String httpAfter = settled.lines().filter(l -> l.startsWith("http    after")).findFirst().orElseThrow();
+        assertTrue(httpAfter.matches("http\\s+after\\s+yes\\s+31\\.5\\s+9,800\\s.*"), httpAfter);
+        assertFalse(settled.contains(TextTable.NOT_SETTLED_NOTE), "no mark, no note");
+
+        List<RunResult> runs = new ArrayList<>(RUNS);
+        runs.set(2, withWarmup(runs.get(2), Double.NaN, false));
+        assertFalse(TextTable.render(OKHTTP, runs, List.of()).contains(TextTable.NOT_SETTLED_NOTE),
+                "a warm-up not known (n/a) is not marked, so there is nothing to explain");
+        runs.set(1, withWarmup(runs.get(1), 45.02, false));
+        String capped = TextTable.render(OKHTTP, runs, List.of());
+        String cappedAfter = capped.lines().filter(l -> l.startsWith("http    after")).findFirst().orElseThrow();
+        assertTrue(cappedAfter.matches("http\\s+after\\s+yes\\s+45\\.0\\*\\s+9,800\\s.*"), cappedAfter);
+        String unknown = capped.lines().filter(l -> l.startsWith("http    reference")).findFirst().orElseThrow();
+        assertTrue(unknown.matches("http\\s+reference\\s+no\\s+n/a\\s+10,100\\s.*"), unknown);
+        assertTrue(capped.contains("\n" + TextTable.NOT_SETTLED_NOTE + "\n"), capped);
+        assertTrue(TextTable.NOT_SETTLED_NOTE.startsWith("* the warm-up ended at its cap (--max-warmup)"));
+        assertTrue(capped.contains("Steady state: in every run"), "the steadiness line stays");
+
+        String html = HtmlReportWriter.write(CONTEXT, runs, List.of());
+        assertTrue(html.contains("<th>warm-up s</th><th>req/s</th>"), "the column in the HTML table");
+        assertTrue(html.contains(">yes</td><td>45.0*</td><td>9,800</td>"), "http after, marked");
+        assertTrue(html.contains(">yes</td><td>31.5</td><td>9,000</td>"), "https after, settled");
+        assertTrue(html.contains(Html.escape(TextTable.NOT_SETTLED_NOTE)), "the mark explained");
+        assertTrue(html.contains("until the proxy's JIT compiler has been idle for 5 s"), "the rule explained");
+        assertTrue(html.contains("at least 2 s and at most 45 s"), "between the min and max");
+        assertTrue(html.contains("after 2 to 45 s warm-up per run"), "the settings line");
+    }
+
+    private static RunResult withWarmup(RunResult r, double warmupSeconds, boolean jitSettled) {
+        return new RunResult(r.name(), r.client(), r.scheme(), r.agentAttached(), r.proxyClient(), r.requests(),
+                r.requestsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors(), r.upstreamConnections(), r.tlsHandshakes(),
+                r.allocatedBytesPerRequest(), r.cpuMillisPerRequest(), r.liveThreads(), r.peakThreads(), r.startupMillis(),
+                r.firstRequestMillis(), r.firstHalfRps(), r.secondHalfRps(), warmupSeconds, jitSettled);
     }
 
     private static int count(String text, String needle) {
@@ -226,6 +273,6 @@ class ReportWritersTest {
                                  long threads, double startupMillis, double firstRequestMillis) {
         return new RunResult(name, "okhttp", scheme, agent, agent ? "client-per-request" : "x", (long) (rps * 8), rps, p50, p99,
                 errors, connections, handshakes, alloc, cpu, threads, threads + 10, startupMillis, firstRequestMillis,
-                rps * 0.98, rps * 1.02);
+                rps * 0.98, rps * 1.02, 31.5, true);
     }
 }
