@@ -75,6 +75,32 @@ class ClosedClientIT extends UpstreamTest {
                 + " ms against " + elapsedWithout + " ms\n" + story);
     }
 
+    /**
+     * A default client's requests after its close() fail as without the agent ("Connection pool shut down"),
+     * while a client made after it works; and one client's close never fails another's request.
+     */
+    @Test
+    void aClosedDefaultClientRefusesRequestsAsWithoutTheAgentAndOthersGoOn() {
+        String base = upstream.http();
+        List<String> without = useAfterClose(false, base);
+        List<String> with = useAfterClose(true, base);
+        assertTrue(without.get(2).startsWith("ERR java.lang.IllegalStateException"), "control: without the agent a closed client fails: " + without);
+        assertEquals(without, with, "the same answers with the agent as without");
+    }
+
+    /** Answers of: a request on a client, its close, a request on it again, a request on another client kept open. */
+    private static List<String> useAfterClose(boolean agent, String base) {
+        try (JvmRunner.Interactive app = JvmRunner.app(InteractiveApp.class).agent(agent).name("use-after-close").start()) {
+            app.send("OPEN a default");
+            app.send("OPEN b default");
+            String first = app.send("USE a GET " + base + "/ok").line;
+            String closed = app.send("CLOSE a").line;
+            String again = app.send("USE a GET " + base + "/ok").line;
+            String other = app.send("USE b GET " + base + "/ok").line;
+            return List.of(first, closed, again, other);
+        }
+    }
+
     @Test
     void aResponseReadAfterItsClientWasClosedFailsAsWithoutTheAgent() {
         String base = upstream.http();

@@ -54,8 +54,8 @@ class FaultInjectionIT {
 
     /** The methods of Apache5Hooks: each is a call woven into HttpClient's code. */
     static final List<String> APACHE5_HOOKS = List.of(
-            "sharedManager", "clientBuildStarting", "clientBuildEnded", "managerMade", "limitChanging", "minimalClient",
-            "ignoresClose", "leaseTimeout", "leaseState", "managedLease", "redirectRelease", "keepAliveOnRelease",
+            "sharedManager", "clientBuildStarting", "clientBuildEnded", "managerMade", "limitChanging", "defaultClient",
+            "minimalClient", "ignoresClose", "leaseTimeout", "leaseState", "managedLease", "redirectRelease", "keepAliveOnRelease",
             "releaseState", "connectTimeout", "released",
             "redirectConnect", "connected", "redirectUpgrade", "upgraded", "setupChanging", "exchangeStarting",
             "connectStarting", "exchangeEnded", "clientClosing", "exchangeFailed", "cachedSoftwareInfo",
@@ -68,13 +68,13 @@ class FaultInjectionIT {
      */
     static final Set<String> MUST_REACH = new TreeSet<>(List.of(
             // Apache5Hooks
-            "sharedManager", "clientBuildStarting", "clientBuildEnded", "minimalClient", "ignoresClose",
+            "sharedManager", "clientBuildStarting", "clientBuildEnded", "defaultClient", "minimalClient", "ignoresClose",
             "leaseTimeout", "leaseState", "managedLease", "redirectRelease", "keepAliveOnRelease", "releaseState",
             "released", "redirectConnect", "connectTimeout", "connected", "setupChanging", "exchangeStarting", "connectStarting",
             "exchangeEnded", "clientClosing", "exchangeFailed", "cachedSoftwareInfo", "rememberSoftwareInfo",
             "cachedBrotliProbe", "rememberBrotliProbe",
-            // entry points the library calls on the agent's objects, and the agent's own threads
-            "leaseGate", "leaseTracking", "closedClientRelease", "leakReclaimer", "leakReclaim", "leakWatchdog",
+            // entry points the library (or the application) calls on the agent's objects, and the agent's own threads
+            "defaultClientReal", "defaultClientDelegating", "defaultClientClosed", "leaseGate", "leaseTracking", "closedClientRelease", "leakReclaimer", "leakReclaim", "leakWatchdog",
             "healthCheck", "healthSweep", "housekeeping", "poolCheck", "observabilityStart",
             "transform", "libraryPrepare"));
 

@@ -7,6 +7,10 @@ package io.httppool.agent.pool;
  * body), so that a reused connection is checked first. Set where a client starts a request and where a
  * connection is acquired for one hop of it (a redirect may change the method); nested requests (one made
  * from inside another's interceptor) stack, each exit restoring the previous.
+ *
+ * <p>A client of the agent's that runs its requests on a shared real client ({@link #clientDelegating})
+ * stays the client of those requests: when the real client starts the request, the one that delegated it
+ * is recorded instead, so closing it closes its own connections and nobody else's.
  */
 public final class CurrentRequest {
 
@@ -15,24 +19,40 @@ public final class CurrentRequest {
     public final Object client;
     public final boolean validateBeforeUse;
     private final CurrentRequest previous;
+    /** The shared client this frame's client hands its request to, or null. */
+    private final Object delegate;
     /** The connection leased for this hop (a library object), for discarding it when the hop fails with an Error. */
     private Object leased;
 
-    private CurrentRequest(Object client, boolean validateBeforeUse, CurrentRequest previous) {
+    private CurrentRequest(Object client, boolean validateBeforeUse, CurrentRequest previous, Object delegate) {
         this.client = client;
         this.validateBeforeUse = validateBeforeUse;
         this.previous = previous;
+        this.delegate = delegate;
     }
 
-    /** A client starts a request. */
+    /**
+     * A client starts a request. When the innermost request is one that {@code client} runs for another client
+     * ({@link #clientDelegating}), that other client is the request's client.
+     */
     public static void clientStarting(Object client, boolean validateBeforeUse) {
-        CURRENT.set(new CurrentRequest(client, validateBeforeUse, CURRENT.get()));
+        CurrentRequest current = CURRENT.get();
+        Object owner = current != null && current.delegate != null && current.delegate == client ? current.client : client;
+        CURRENT.set(new CurrentRequest(owner, validateBeforeUse, current, null));
+    }
+
+    /**
+     * {@code client} starts a request that it hands to the shared client {@code delegate}; ended by {@link #ended()}
+     * like any other start.
+     */
+    public static void clientDelegating(Object client, Object delegate, boolean validateBeforeUse) {
+        CURRENT.set(new CurrentRequest(client, validateBeforeUse, CURRENT.get(), delegate));
     }
 
     /** A connection is about to be acquired for one hop of the current request. */
     public static void hopStarting(boolean validateBeforeUse) {
         CurrentRequest current = CURRENT.get();
-        CURRENT.set(new CurrentRequest(current != null ? current.client : null, validateBeforeUse, current));
+        CURRENT.set(new CurrentRequest(current != null ? current.client : null, validateBeforeUse, current, null));
     }
 
     /** The matching exit of either start. */

@@ -23,7 +23,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *                                  keeps its proxy connection) -> OK &lt;last status&gt; ok=&lt;n&gt;  |  the first ERR
  * OPEN &lt;name&gt; &lt;mode&gt;                 a long-lived client (not the per-request habit: for controls)
  * USE &lt;name&gt; &lt;METHOD&gt; &lt;url&gt; [body]   a request on it (response closed, client kept)
- * CLOSE &lt;name&gt;
+ * CLOSE &lt;name&gt;                      closes it; it stays under its name (USE on it shows what a closed client does)
  * ELAPSED                          -> OK 0 &lt;ms the previous REQ took, measured in the app&gt;
  * BG &lt;id&gt; &lt;mode&gt; &lt;METHOD&gt; &lt;url&gt;       REQ on a background thread -> OK 0 started
  * WAIT &lt;id&gt;                        -> that request's result line
@@ -167,7 +167,7 @@ public final class InteractiveApp {
                         result = Exchange.withClient(clients.get(p[1]), p[2], p[3], p.length > 4 ? p[4] : null).line();
                         break;
                     case "CLOSE":
-                        clients.remove(p[1]).close();
+                        clients.get(p[1]).close(); // kept under its name: USE then shows what a closed client does
                         result = "OK 0 closed";
                         break;
                     case "SEQ":

@@ -83,6 +83,17 @@ public final class Apache5Hooks {
         }
     }
 
+    /** {@code HttpClients.createDefault()}: a client of its own on the shared default client, or null for the library's. */
+    public static org.apache.hc.client5.http.impl.classic.CloseableHttpClient defaultClient() {
+        try {
+            FaultPoint.reached("defaultClient");
+            return Apache5DefaultClients.newClient();
+        } catch (Throwable error) {
+            AgentErrors.record("HttpClients.createDefault()", error);
+            return null;
+        }
+    }
+
     public static MinimalHttpClient minimalClient() {
         try {
             FaultPoint.reached("minimalClient");
@@ -256,7 +267,7 @@ public final class Apache5Hooks {
     }
 
     /** HttpClient 5 retries idempotent requests that fail on a connection the server closed, never the others. */
-    private static boolean nonIdempotent(ClassicHttpRequest request) {
+    static boolean nonIdempotent(ClassicHttpRequest request) {
         String method = request.getMethod();
         return method != null && !org.apache.hc.core5.http.Method.isIdempotent(method);
     }

@@ -23,6 +23,8 @@ import java.util.Map;
  *   <li>{@code PoolingHttpClientConnectionManagerBuilder.build()}, which every client builder without a
  *       manager of its own calls too, returns the managed manager for the builder's setup;</li>
  *   <li>{@code HttpClients.createMinimal()} gets the managed default manager;</li>
+ *   <li>{@code HttpClients.createDefault()} returns a client with its own cookies, credentials and close,
+ *       whose requests run on one shared default client ({@link Apache5DefaultClients});</li>
  *   <li>a managed manager ignores {@code close()} from the application (and from HttpClient's own
  *       close-on-Error, HTTPCLIENT-2133), and its leases and releases apply the agent's limits, timeouts
  *       and keep-alive where the application left the library defaults.</li>
@@ -88,8 +90,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         // Interfaces first: defining a class resolves its supertypes.
         return List.of(pkg + "Apache5VersionApi", pkg + "Apache5ConnectionSettings",
                 pkg + "Apache5Api50", pkg + "Apache5Api52", pkg + "Apache5BrotliProbeCache",
-                pkg + "Apache5ConnectionConfigs",
-                pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5OwnManagers", pkg + "Apache5OwnManagers$Made", pkg + "Apache5PoolFactory",
+                pkg + "Apache5ConnectionConfigs", pkg + "Apache5DefaultClient", pkg + "Apache5DefaultClients",
+                pkg + "Apache5DefaultClients$Shared", pkg + "Apache5Hooks", pkg + "Apache5LeaseRequest", pkg + "Apache5ManagedPool", pkg + "Apache5OwnManagers", pkg + "Apache5OwnManagers$Made", pkg + "Apache5PoolFactory",
                 pkg + "Apache5PoolInternals", pkg + "Apache5PoolSettings", pkg + "Apache5Pools",
                 pkg + "Apache5SocketConfigs", pkg + "Apache5Versions");
     }
@@ -115,6 +117,8 @@ public final class Apache5Instrumentation implements LibraryInstrumentation {
         hooks.add(Hook.on(CLIENT_BUILDER, "build", "()L" + PKG + "impl/classic/CloseableHttpClient;")
                 .onEnter(call("clientBuildStarting", "(" + L_OBJECT + ")V", THIS))
                 .onExitAlways(call("clientBuildEnded", "(" + L_THROWABLE + ")V", THROWN)));
+        hooks.add(Hook.on(CLIENTS, "createDefault", "()L" + PKG + "impl/classic/CloseableHttpClient;")
+                .onEnterReturnIfNotNull(call("defaultClient", "()L" + PKG + "impl/classic/CloseableHttpClient;")));
         hooks.add(Hook.on(CLIENTS, "createMinimal", "()L" + MINIMAL_CLIENT + ";")
                 .onEnterReturnIfNotNull(call("minimalClient", "()L" + MINIMAL_CLIENT + ";")));
 
