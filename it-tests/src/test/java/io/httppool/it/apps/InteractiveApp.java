@@ -41,6 +41,10 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
  *     -> OK 0 &lt;url-encoded value&gt; (a map as k=v,k=v)  |  ERR &lt;class&gt; &lt;message&gt;
  * JMXOP &lt;object name&gt; &lt;operation&gt;  a no-argument operation invoked in this JVM's platform MBean server
  *     -> OK 0 &lt;url-encoded return value&gt; ("null" for void)  |  ERR &lt;class&gt; &lt;message&gt;
+ * CTXSEQ &lt;url1&gt; &lt;url2&gt;             two GETs, each on a new createDefault() client with a new plain BasicHttpContext
+ *                                  holding ONE cookie store of the app's -> the second GET's result
+ * RECONFIGURE &lt;url&gt;                the builder's manager reconfigured (setDefaultConnectionConfig), a client on it, one
+ *                                  GET, the client (and that manager) closed -> the GET's result
  * SHUTDOWNPOOL                     shuts down the connection manager that
  *                                  {@code PoolingHttpClientConnectionManagerBuilder.create().build()} returns (under the
  *                                  agent: the managed default one) from outside the agent: sets its private
@@ -145,6 +149,12 @@ public final class InteractiveApp {
                         result = "OK 0 " + Exchange.enc(String.valueOf(java.lang.management.ManagementFactory.getPlatformMBeanServer()
                                 .invoke(new javax.management.ObjectName(p[1]), p[2], new Object[0], new String[0])));
                         break;
+                    case "CTXSEQ":
+                        result = contextCookies(p[1], p[2]);
+                        break;
+                    case "RECONFIGURE":
+                        result = reconfigured(p[1]);
+                        break;
                     case "SHUTDOWNPOOL":
                         result = "OK 0 " + Exchange.enc(shutDownPool());
                         break;
@@ -196,6 +206,41 @@ public final class InteractiveApp {
      * Closes the manager a builder returns as its own close() would (closed flag set, pool closed), but without
      * calling close(): under the agent that is the shared default manager, whose close() the agent ignores.
      */
+    /**
+     * Two requests, each on a new {@code HttpClients.createDefault()} client (closed after), each with a new plain
+     * {@code BasicHttpContext} holding the same cookie store of the application's (attribute {@code http.cookie-store}):
+     * the second request's result. The library uses the context's store, so the first response's cookie travels.
+     */
+    @SuppressWarnings("deprecation")
+    private static String contextCookies(String first, String second) throws java.io.IOException {
+        org.apache.hc.client5.http.cookie.BasicCookieStore cookies = new org.apache.hc.client5.http.cookie.BasicCookieStore();
+        String last = null;
+        for (String url : new String[] {first, second}) {
+            org.apache.hc.core5.http.protocol.BasicHttpContext context = new org.apache.hc.core5.http.protocol.BasicHttpContext();
+            context.setAttribute(org.apache.hc.client5.http.protocol.HttpClientContext.COOKIE_STORE, cookies);
+            try (CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients.createDefault()) {
+                last = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url), context, response -> "OK "
+                        + response.getCode() + " " + Exchange.enc(org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity())));
+            }
+        }
+        return last;
+    }
+
+    /**
+     * A manager from {@code PoolingHttpClientConnectionManagerBuilder.create().build()} (under the agent: the shared
+     * default one) reconfigured with {@code setDefaultConnectionConfig} (under the agent it leaves sharing and is this
+     * code's own), one GET on a client built on it, the client closed (and with it that manager).
+     */
+    private static String reconfigured(String url) throws java.io.IOException {
+        org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager manager =
+                org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create().build();
+        manager.setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                .setConnectTimeout(org.apache.hc.core5.util.Timeout.ofSeconds(7)).build());
+        try (CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients.custom().setConnectionManager(manager).build()) {
+            return Exchange.withClient(client, "GET", url, null).line();
+        }
+    }
+
     private static String shutDownPool() throws ReflectiveOperationException {
         org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager manager =
                 org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create().build();
