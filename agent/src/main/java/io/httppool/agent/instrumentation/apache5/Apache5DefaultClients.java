@@ -28,8 +28,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  */
 final class Apache5DefaultClients {
 
-    private static final Field CONN_MANAGER = connManagerField();
-
     /** The real client and the manager it was built on; replaced together. */
     record Shared(CloseableHttpClient client, Object manager, Apache5ManagedPool pool) {
 
@@ -94,12 +92,13 @@ final class Apache5DefaultClients {
 
     /** The library's default client, built under the agent's hooks; null (and closed) when its manager is not a managed one. */
     private static Shared build() {
-        if (CONN_MANAGER == null) {
+        Field connManager = Apache5Pools.CLIENT_CONN_MANAGER;
+        if (connManager == null) {
             return null;
         }
         CloseableHttpClient client = HttpClientBuilder.create().build();
         try {
-            Object manager = CONN_MANAGER.get(client);
+            Object manager = connManager.get(client);
             Apache5ManagedPool pool = manager != null ? Apache5Pools.poolOf(manager) : null;
             if (pool != null) {
                 Shared built = new Shared(client, manager, pool);
@@ -116,16 +115,5 @@ final class Apache5DefaultClients {
             AgentErrors.record("closing an unused default client", error);
         }
         return null;
-    }
-
-    private static Field connManagerField() {
-        try {
-            Field field = Class.forName("org.apache.hc.client5.http.impl.classic.InternalHttpClient", false,
-                    Apache5DefaultClients.class.getClassLoader()).getDeclaredField("connManager");
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError error) {
-            return null;
-        }
     }
 }

@@ -372,7 +372,8 @@ public final class Apache5Pools {
         }
     }
 
-    private static final Field CLIENT_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "connManager");
+    /** InternalHttpClient.connManager (null where unreadable); Apache5DefaultClients reads it too. */
+    static final Field CLIENT_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "connManager");
     private static final Field CLIENT_CLOSEABLES = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "closeables");
     private static final Field MINIMAL_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.MinimalHttpClient", "connManager");
 
