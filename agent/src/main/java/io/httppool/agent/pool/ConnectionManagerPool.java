@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
 
-    /** Idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS are closed once idle this long (checked every second). */
+    /** Idle connections beyond what is kept ({@link #idleToKeep}) are closed once idle this long (checked every second). */
     public static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
 
     /** How old the count of open connections may be when a release is judged ({@link #keptOnRelease}). */
@@ -215,22 +215,22 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         if (idleExpiry.toMillis() > 0) {
             closeIdleOlderThan(manager, idleExpiry.toMillis());
         }
-        trimIdle(manager, maxIdleConnections, 0);
+        trimIdle(manager, idleToKeep(manager, maxIdleConnections, ledger.recentPeak().peak(clock.currentTimeMillis())), 0);
         generations.drain();
         return Math.max(0, before - available(manager));
     }
 
     /**
-     * Every second: idle connections beyond the keep-alive limit that were not reused for a second are
-     * closed (a busy pool reuses its connections within microseconds, so this only shrinks a pool whose
-     * load fell); idle connections whose host name moved, and idle ones bound to a client that is gone, are
-     * closed; the overflow advice is logged.
+     * Every second: idle connections beyond what the pool needed lately that were not reused for a second
+     * are closed (see {@link #idleToKeep}); idle connections whose host name moved, and idle ones bound to a
+     * client that is gone, are closed; the overflow advice is logged.
      */
     @Override
     public void housekeep() {
         retirement.refreshOwnResolver();
         M manager = manager();
-        trimIdle(manager, maxIdle, IDLE_TRIM_AFTER_MILLIS);
+        int recentPeak = ledger.recentPeak().roll(ledger.active(), clock.currentTimeMillis());
+        trimIdle(manager, idleToKeep(manager, maxIdle, recentPeak), IDLE_TRIM_AFTER_MILLIS);
         int moved = closeIdle(manager, entry -> retirement.moved(watchedHostOf(entry), addressOf(entry)));
         for (int i = 0; i < moved; i++) {
             counters().retiredByDns();
@@ -238,6 +238,21 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         closeIdle(manager, entry -> ClientBoundState.orphaned(stateOf(entry)));
         admission.reportOverflowOnce();
         generations.drain();
+    }
+
+    /**
+     * How many idle connections stay open: the keep-alive limit, or more while the pool needed more lately.
+     * HTTP_MAX_KEEPALIVE_CONNECTIONS bounds what stays open once load falls, never what a busy pool reuses:
+     * with {@code recentPeak} leased at once within {@link RecentPeak#WINDOW_MILLIS}, as many idle ones are kept
+     * as it takes to serve that peak again without opening a connection (a pool whose load fluctuates would
+     * otherwise close its least-used connections between bursts and pay a handshake for each at the next).
+     * Once load stops the peak leaves the window, and the pool shrinks to the limit within about 11 s. Leases
+     * beyond HTTP_MAX_CONNECTIONS (overflow) do not count: the pool keeps no more than its limit.
+     */
+    private int idleToKeep(M manager, int maxIdle, int recentPeak) {
+        LeaseGate gate = admission.gate();
+        int needed = gate != null ? Math.min(recentPeak, gate.max()) : recentPeak;
+        return Math.max(maxIdle, needed - libraryStats(manager).leased());
     }
 
     /** Closes the longest-idle connections beyond {@code maxIdle} that were idle at least {@code idleAtLeastMillis}. */

@@ -143,6 +143,7 @@ public final class LeaseLedger {
     private volatile boolean captureAll;
     private final LongAdder sequence = new LongAdder();
     private final LongAdder unreportedLeaks = new LongAdder();
+    private final RecentPeak recentPeak = new RecentPeak();
     private volatile long lastLeakReport = Long.MIN_VALUE;
 
     /**
@@ -173,6 +174,7 @@ public final class LeaseLedger {
         if (replaced != null) {
             replaced.finish(); // the library reused a key it had released without telling us: settle the old one
         }
+        recentPeak.observe(active.size());
         LeakReclaimer.started();
         return lease;
     }
@@ -221,6 +223,11 @@ public final class LeaseLedger {
     /** Leases not ended yet. */
     public int active() {
         return active.size();
+    }
+
+    /** The most leases held at once lately (see {@link RecentPeak}). */
+    public RecentPeak recentPeak() {
+        return recentPeak;
     }
 
     private void collected(Lease lease) {
