@@ -18,8 +18,8 @@ import io.httppool.it.harness.JvmRunner;
 /**
  * Idle connections after load falls (README, "A full pool" and "Health checks"): 16 threads of per-request
  * clients open about 16 pooled connections, then stop. With {@code HTTP_MAX_KEEPALIVE_CONNECTIONS=3} the
- * connections still open at the server shrink to 3 once the load's peak is 10 s old, but a pause of a few
- * seconds between two bursts closes none (the second burst opens no connection); with
+ * connections still open at the server shrink to 3 once the load's peak is a health interval old (5 s here), but
+ * a pause shorter than that between two bursts closes none (the second burst opens no connection); with
  * {@code HTTP_KEEPALIVE_EXPIRY=1} (health checks every 0.5 s) they all close within a few seconds. Control:
  * with a limit of 16 and the default expiry (300 s) they stay open, so the server-side count does see idle
  * pooled connections.
@@ -58,13 +58,14 @@ class IdleTrimIT {
 
     @Test
     void idleConnectionsShrinkToTheKeepAliveLimit() throws InterruptedException {
-        try (JvmRunner.Interactive app = agentApp("idle-limit").env("HTTP_MAX_KEEPALIVE_CONNECTIONS", "3").start()) {
+        try (JvmRunner.Interactive app = agentApp("idle-limit").env("HTTP_MAX_KEEPALIVE_CONNECTIONS", "3")
+                .env("HTTP_POOL_HEALTH_INTERVAL", "5").start()) {
             int openAfter = load(app);
             boolean shrunk = server.awaitOpenAtMost(3, 20_000);
             Thread.sleep(1_500); // and it stays there: the limit keeps 3, it does not close them all
             String story = "open right after the load " + openAfter + ", most at once " + server.maxOpen() + ", open now "
                     + server.open() + "\n" + app.describe();
-            assertTrue(shrunk, "once the load's peak is out of the 10 s window at most HTTP_MAX_KEEPALIVE_CONNECTIONS=3 stay open\n" + story);
+            assertTrue(shrunk, "once the load's peak is a health interval (5 s) old at most HTTP_MAX_KEEPALIVE_CONNECTIONS=3 stay open\n" + story);
             assertEquals(3, server.open(), "the pool keeps 3 idle connections\n" + story);
             AgentLog.assertPoolingOn(app.stderr(), app.describe());
         }
@@ -72,10 +73,11 @@ class IdleTrimIT {
 
     @Test
     void aPauseBetweenBurstsClosesNoConnectionTheNextBurstNeeds() throws InterruptedException {
-        try (JvmRunner.Interactive app = agentApp("idle-bursts").env("HTTP_MAX_KEEPALIVE_CONNECTIONS", "3").start()) {
+        try (JvmRunner.Interactive app = agentApp("idle-bursts").env("HTTP_MAX_KEEPALIVE_CONNECTIONS", "3")
+                .env("HTTP_POOL_HEALTH_INTERVAL", "10").start()) {
             load(app);
             int afterFirst = server.accepted();
-            Thread.sleep(3_000); // idle for longer than a second, beyond the limit of 3: closed before the window rule
+            Thread.sleep(3_000); // idle longer than a second, beyond the limit of 3: the old rule closed them, the window keeps them
             int openBeforeSecond = server.open();
             load(app);
             String story = "accepted after the first burst " + afterFirst + ", open after the pause " + openBeforeSecond

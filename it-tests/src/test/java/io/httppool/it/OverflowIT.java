@@ -91,8 +91,8 @@ class OverflowIT {
             int openRightAfter = upstream.open();
             assertTrue(openRightAfter <= 20, "overflow connections are closed on release, the pool keeps at most"
                     + " HTTP_MAX_CONNECTIONS=20: " + openRightAfter + " open at the server\n" + app.describe());
-            assertTrue(upstream.awaitOpenAtMost(5, 16_000), "once the burst's peak is out of the 10 s window, idle"
-                    + " connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS=5 are closed: " + upstream.open() + " still open\n" + app.describe());
+            assertTrue(upstream.awaitOpenAtMost(5, 8_000), "once the burst's peak is out of its window (2 s, the shortest:"
+                    + " health interval 0.5 s), idle connections beyond HTTP_MAX_KEEPALIVE_CONNECTIONS=5 are closed: " + upstream.open() + " still open\n" + app.describe());
             StatusEndpoint.Metrics metrics = status.metrics();
             long overflow = metrics.pool("http_client_pool_overflow_total", "apache5/default");
             assertTrue(overflow >= 35, "about 40 requests overflowed, counted in /metrics: " + overflow + "\n" + metrics);

@@ -31,6 +31,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     protected final LeaseLedger ledger;
     protected final ConnectionRetirement retirement;
     private final int maxIdle;
+    private final long demandWindowMillis;
     private final Supplier<M> factory;
     private final FailureBursts<Object> failureBursts;
     private final RecreationGuard fatalRecreations;
@@ -47,6 +48,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         this.clock = clock;
         this.factory = factory;
         this.maxIdle = policy.maxIdle();
+        this.demandWindowMillis = policy.demandWindowMillis();
         this.admission = new LeaseAdmission(name, counters(), gate, () -> libraryStats(manager()).pending() > 0, clock);
         this.ledger = new LeaseLedger(name, counters(), clock, gate, policy.leakStacks(), reclaimer);
         this.retirement = new ConnectionRetirement(policy.lifetime(), hosts, counters(), clock);
@@ -215,7 +217,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         if (idleExpiry.toMillis() > 0) {
             closeIdleOlderThan(manager, idleExpiry.toMillis());
         }
-        trimIdle(manager, idleToKeep(manager, maxIdleConnections, ledger.recentPeak().peak(clock.currentTimeMillis())), 0);
+        trimIdle(manager, idleToKeep(manager, maxIdleConnections, ledger.recentPeak().peak(clock.currentTimeMillis(), demandWindowMillis)), 0);
         generations.drain();
         return Math.max(0, before - available(manager));
     }
@@ -229,7 +231,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     public void housekeep() {
         retirement.refreshOwnResolver();
         M manager = manager();
-        int recentPeak = ledger.recentPeak().roll(ledger.active(), clock.currentTimeMillis());
+        int recentPeak = ledger.recentPeak().roll(ledger.active(), clock.currentTimeMillis(), demandWindowMillis);
         trimIdle(manager, idleToKeep(manager, maxIdle, recentPeak), IDLE_TRIM_AFTER_MILLIS);
         int moved = closeIdle(manager, entry -> retirement.moved(watchedHostOf(entry), addressOf(entry)));
         for (int i = 0; i < moved; i++) {
@@ -243,10 +245,11 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     /**
      * How many idle connections stay open: the keep-alive limit, or more while the pool needed more lately.
      * HTTP_MAX_KEEPALIVE_CONNECTIONS bounds what stays open once load falls, never what a busy pool reuses:
-     * with {@code recentPeak} leased at once within {@link RecentPeak#WINDOW_MILLIS}, as many idle ones are kept
-     * as it takes to serve that peak again without opening a connection (a pool whose load fluctuates would
-     * otherwise close its least-used connections between bursts and pay a handshake for each at the next).
-     * Once load stops the peak leaves the window, and the pool shrinks to the limit within about 11 s. Leases
+     * with {@code recentPeak} leased at once within the last health interval ({@link PoolPolicy#demandWindowMillis}),
+     * as many idle ones are kept as it takes to serve that peak again without opening a connection (a pool whose
+     * load fluctuates, or stalls in a GC pause and then bursts, would otherwise close its least-used connections
+     * in the lulls and pay a handshake for each at the next burst). Once load stops the peak leaves the window,
+     * and the pool shrinks to the limit about one health interval later. Leases
      * beyond HTTP_MAX_CONNECTIONS (overflow) do not count: the pool keeps no more than its limit.
      */
     private int idleToKeep(M manager, int maxIdle, int recentPeak) {

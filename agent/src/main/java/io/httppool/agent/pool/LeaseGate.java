@@ -18,8 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@link OnExhausted#OVERFLOW} (default): a request that finds every place taken waits its turn while
  *       the pool is moving, and goes ahead anyway on an extra connection outside the count, as it would
- *       without the agent, once no place was freed for {@value #OVERFLOW_AFTER_MILLIS} ms (every connection
- *       is held by slow requests) or after {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all. Under steady load
+ *       without the agent, once no place was freed and no connection finished opening for
+ *       {@value #OVERFLOW_AFTER_MILLIS} ms while none was being opened (every connection is held by slow
+ *       requests), or after {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all. Under steady load
  *       above the limit places free up every few milliseconds, so requests queue briefly and the pool keeps
  *       its size (no extra handshakes, as with a hand-shared client); when connections are held, nobody waits
  *       longer than that and nothing fails.</li>
@@ -67,8 +68,13 @@ public final class LeaseGate {
     private final AtomicInteger leased = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
-    /** When a place was last handed back (the gate's clock): the pool is moving while this is recent. */
-    private volatile long lastReleaseNanos;
+    /**
+     * When a place was last handed back or a leased connection finished opening (the gate's clock): the pool
+     * is moving while this is recent.
+     */
+    private volatile long lastProgressNanos;
+    /** Leases whose connection is being opened ({@link #connectStarted}). */
+    private final AtomicInteger connecting = new AtomicInteger();
     private final LongAdder overflows = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition placeFreed = lock.newCondition();
@@ -83,7 +89,7 @@ public final class LeaseGate {
         this.perRouteLimited = maxPerRoute < maxTotal;
         this.mode = mode;
         this.clock = clock;
-        this.lastReleaseNanos = clock.nanoTime();
+        this.lastProgressNanos = clock.nanoTime();
     }
 
     /**
@@ -162,16 +168,17 @@ public final class LeaseGate {
 
     /**
      * How long a waiter that started at {@code start} may still wait. WAIT mode: the pool timeout. OVERFLOW mode:
-     * {@code limit} after the later of its start and the last release, so a waiter in a moving queue keeps its
-     * turn, but never beyond {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all.
+     * {@code limit} after the later of its start and the last progress (a release, a connection opened; while
+     * connections are being opened, from now), so a waiter in a moving queue keeps its turn, but never beyond
+     * {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all.
      */
     private long remainingNanos(long start, long limit) {
         long now = clock.nanoTime();
         if (mode == OnExhausted.WAIT) {
             return limit - (now - start);
         }
-        long lastRelease = lastReleaseNanos;
-        long stalledSince = lastRelease - start > 0 ? lastRelease : start;
+        long lastProgress = lastProgressNanos;
+        long stalledSince = connecting.get() > 0 ? now : lastProgress - start > 0 ? lastProgress : start;
         long stalled = limit - (now - stalledSince);
         long cap = TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS) - (now - start);
         return Math.min(stalled, cap);
@@ -211,7 +218,7 @@ public final class LeaseGate {
         if (perRouteLimited) {
             lock.lock();
             try {
-                lastReleaseNanos = clock.nanoTime();
+                lastProgressNanos = clock.nanoTime();
                 leased.decrementAndGet();
                 byRoute.computeIfPresent(permit.route, (r, n) -> n > 1 ? n - 1 : null);
                 placeFreed.signalAll(); // a waiter for another route cannot use this place
@@ -222,7 +229,7 @@ public final class LeaseGate {
         }
         leased.decrementAndGet();
         if (waiting.get() > 0) {
-            lastReleaseNanos = clock.nanoTime();
+            lastProgressNanos = clock.nanoTime();
             lock.lock();
             try {
                 wakeFirstIfRoom();
@@ -230,6 +237,31 @@ public final class LeaseGate {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * A lease is opening its connection (TCP connect, TLS handshake). While any is, the pool counts as moving:
+     * its places are not held by slow requests but by connections about to carry theirs (a cold JVM's first
+     * TLS handshakes take hundreds of milliseconds each, and a burst that fills the pool at start would
+     * otherwise overflow after {@value #OVERFLOW_AFTER_MILLIS} ms and open connections beyond the limit, all
+     * of them competing for the same CPU). A waiter still goes ahead after {@value #OVERFLOW_MAX_WAIT_MILLIS} ms.
+     * Exactly one {@link #connectEnded} follows.
+     */
+    public void connectStarted() {
+        connecting.incrementAndGet();
+    }
+
+    /** The connection of a lease is open, or failed to open: its request goes on, progress like a release. */
+    public void connectEnded() {
+        connecting.decrementAndGet();
+        if (waiting.get() > 0) {
+            lastProgressNanos = clock.nanoTime();
+        }
+    }
+
+    /** Leases opening their connection now. */
+    public int connecting() {
+        return connecting.get();
     }
 
     /**

@@ -62,6 +62,8 @@ public final class LeaseLedger {
         private final String thread;
         private final Throwable leasedAt;
         private final AtomicBoolean ended = new AtomicBoolean();
+        /** Opening its connection, counted at the gate (see {@link LeaseGate#connectStarted}). */
+        private final AtomicBoolean connecting = new AtomicBoolean();
         private volatile boolean reportedLong;
 
         Lease(LeaseLedger ledger, Object handle, Object key, Object owner, Object route, Object context,
@@ -112,10 +114,28 @@ public final class LeaseLedger {
             }
             clear();
             ledger.active.remove(key, this);
+            connectEnded();
             if (permit != null && ledger.gate != null) {
                 ledger.gate.release(permit);
             }
             return true;
+        }
+
+        /** The lease opens a connection; counted at the gate until {@link #connectEnded} or the lease's end. */
+        public void connectStarted() {
+            if (ledger.gate != null && connecting.compareAndSet(false, true)) {
+                ledger.gate.connectStarted();
+                if (ended.get()) {
+                    connectEnded(); // the lease ended meanwhile, and its end may have looked before this was set
+                }
+            }
+        }
+
+        /** Its connection is open or failed (or the lease ended first); at most once per {@link #connectStarted}. */
+        public void connectEnded() {
+            if (connecting.compareAndSet(true, false)) {
+                ledger.gate.connectEnded();
+            }
         }
 
         /** Ends the lease without reclaiming its connection, when reclaiming it failed. Never throws. */

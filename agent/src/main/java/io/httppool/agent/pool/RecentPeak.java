@@ -4,19 +4,19 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The most connections a pool had leased at once within the last {@link #WINDOW_MILLIS}: how many a busy pool
- * needs open, whatever its idle count at one instant. The idle limit (HTTP_MAX_KEEPALIVE_CONNECTIONS) trims only
- * beyond this, so a pool under steady load keeps every connection it reuses (a connection idle for a second
- * between two bursts is not closed and reopened: one TLS handshake each time), and once load stops this figure
- * falls to what is leased then within the window.
+ * The most connections a pool had leased at once within a recent window: how many a busy pool needs open,
+ * whatever its idle count at one instant. The idle limit (HTTP_MAX_KEEPALIVE_CONNECTIONS) trims only beyond
+ * this, so a pool under load keeps every connection its bursts use (a connection idle between two bursts is
+ * not closed and reopened: one TLS handshake each time), and once load stops this figure falls to what is
+ * leased then, one window later.
  *
  * <p>Fed on every lease ({@link #observe}: one read of an atomic, a compare-and-set only when a new high is
  * reached); {@link #roll}ed once a second by the housekeeping thread, which keeps one peak per roll.
  */
 public final class RecentPeak {
 
-    /** How long a peak counts: longer than the gaps between a busy service's bursts, short enough to shrink soon after load ends. */
-    public static final long WINDOW_MILLIS = 10_000;
+    /** The shortest window: a few housekeeping seconds, so that one quiet second never counts as "load stopped". */
+    public static final long MIN_WINDOW_MILLIS = 2_000;
 
     private record Period(long endMillis, int peak) {
     }
@@ -34,16 +34,16 @@ public final class RecentPeak {
 
     /**
      * Ends the current period at {@code nowMillis} and starts the next at {@code leasedNow} (what is held
-     * across the boundary counts in both); returns the most leased at once within the window.
+     * across the boundary counts in both); returns the most leased at once within {@code windowMillis}.
      */
-    public synchronized int roll(int leasedNow, long nowMillis) {
+    public synchronized int roll(int leasedNow, long nowMillis, long windowMillis) {
         past.addLast(new Period(nowMillis, current.getAndSet(Math.max(0, leasedNow))));
-        return peak(nowMillis);
+        return peak(nowMillis, windowMillis);
     }
 
-    /** The most leased at once within the window ending at {@code nowMillis}, the current period included. */
-    public synchronized int peak(long nowMillis) {
-        while (!past.isEmpty() && nowMillis - past.peekFirst().endMillis() > WINDOW_MILLIS) {
+    /** The most leased at once within the {@code windowMillis} ending at {@code nowMillis}, the current period included. */
+    public synchronized int peak(long nowMillis, long windowMillis) {
+        while (!past.isEmpty() && nowMillis - past.peekFirst().endMillis() > windowMillis) {
             past.removeFirst();
         }
         int peak = current.get();

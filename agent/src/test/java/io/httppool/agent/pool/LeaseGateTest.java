@@ -77,6 +77,37 @@ class LeaseGateTest {
     }
 
     @Test
+    void whileLeasesAreOpeningTheirConnectionsTheirPlacesAreNotCountedAsStalled() throws Exception {
+        ManualClock clock = new ManualClock();
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
+        LeaseGate.Permit held = gate.acquire("r", 0);
+        gate.connectStarted(); // a cold JVM's TLS handshake: slow, but the place is about to move
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        clock.advanceMillis(3 * LeaseGate.OVERFLOW_AFTER_MILLIS);
+        Thread.sleep(3 * LeaseGate.OVERFLOW_AFTER_MILLIS); // its real-time waits run out and it looks again
+        assertFalse(waiter.isDone(), "no overflow while the held place's connection is being opened");
+        gate.connectEnded(); // progress: the stall clock starts again from here
+        clock.advanceMillis(LeaseGate.OVERFLOW_AFTER_MILLIS - 10);
+        Thread.sleep(2 * LeaseGate.OVERFLOW_AFTER_MILLIS);
+        assertFalse(waiter.isDone(), "a connection opened less than the limit ago");
+        clock.advanceMillis(20); // now the open connection's request has held the place longer than the limit
+        assertTrue(waiter.get(5, TimeUnit.SECONDS).overflow(), "held by a slow request: the waiter goes ahead");
+        gate.release(held);
+    }
+
+    @Test
+    void connectionsBeingOpenedDoNotExtendTheCap() throws Exception {
+        ManualClock clock = new ManualClock();
+        LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
+        gate.acquire("r", 0);
+        gate.connectStarted(); // a connect that hangs (an unreachable host): never longer than the cap
+        CompletableFuture<LeaseGate.Permit> waiter = waiterOn(gate);
+        clock.advanceMillis(LeaseGate.OVERFLOW_MAX_WAIT_MILLIS + 1);
+        assertTrue(waiter.get(5, TimeUnit.SECONDS).overflow());
+        assertEquals(1, gate.connecting());
+    }
+
+    @Test
     void noWaiterWaitsLongerThanTheCapEvenInAMovingQueue() throws Exception {
         ManualClock clock = new ManualClock();
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);

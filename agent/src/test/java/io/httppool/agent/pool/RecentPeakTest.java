@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class RecentPeakTest {
 
+    static final long WINDOW = 10_000;
+
     private final RecentPeak peak = new RecentPeak();
 
     @Test
@@ -13,25 +15,25 @@ class RecentPeakTest {
         peak.observe(3);
         peak.observe(7);
         peak.observe(2);
-        assertEquals(7, peak.peak(0));
+        assertEquals(7, peak.peak(0, WINDOW));
     }
 
     @Test
     void aPeakIsRememberedForTheWindowAfterItsPeriodEnded() {
         peak.observe(30);
-        assertEquals(30, peak.roll(5, 1_000), "the period that saw 30 just ended");
-        for (long t = 2_000; t <= 1_000 + RecentPeak.WINDOW_MILLIS; t += 1_000) {
+        assertEquals(30, peak.roll(5, 1_000, WINDOW), "the period that saw 30 just ended");
+        for (long t = 2_000; t <= 1_000 + WINDOW; t += 1_000) {
             peak.observe(5);
-            assertEquals(30, peak.roll(5, t), "still within the window at " + t + " ms");
+            assertEquals(30, peak.roll(5, t, WINDOW), "still within the window at " + t + " ms");
         }
-        assertEquals(5, peak.roll(5, 2_000 + RecentPeak.WINDOW_MILLIS), "out of the window: only what is leased now and lately");
+        assertEquals(5, peak.roll(5, 2_000 + WINDOW, WINDOW), "out of the window: only what is leased now and lately");
     }
 
     @Test
     void whatIsHeldAcrossARollCountsInTheNextPeriod() {
         peak.observe(12);
-        peak.roll(12, 1_000);
-        assertEquals(12, peak.roll(0, 1_000 + RecentPeak.WINDOW_MILLIS + 1), "12 were still held when the next period began");
-        assertEquals(0, peak.roll(0, 2_000 + 2 * RecentPeak.WINDOW_MILLIS), "nothing leased for a whole window");
+        peak.roll(12, 1_000, WINDOW);
+        assertEquals(12, peak.roll(0, 1_000 + WINDOW + 1, WINDOW), "12 were still held when the next period began");
+        assertEquals(0, peak.roll(0, 2_000 + 2 * WINDOW, WINDOW), "nothing leased for a whole window");
     }
 }

@@ -43,6 +43,7 @@ public final class CountingForwarder implements AutoCloseable {
     private final int port;
     private volatile int targetPort;
     private volatile long idleCloseMillis;
+    private volatile long firstBytesDelayMillis;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
@@ -119,6 +120,14 @@ public final class CountingForwarder implements AutoCloseable {
     /** 0 disables; otherwise connections idle that long are closed (both sides). */
     public void idleCloseMillis(long millis) {
         this.idleCloseMillis = millis;
+    }
+
+    /**
+     * 0 disables; otherwise every new connection's first bytes wait this long before they are passed on: over
+     * HTTPS a TLS handshake that slow (a far server, or a cold one). The TCP connect itself is not delayed.
+     */
+    public void firstBytesDelayMillis(long millis) {
+        this.firstBytesDelayMillis = millis;
     }
 
     /** TCP connections accepted since the last {@link #reset()}. */
@@ -259,6 +268,10 @@ public final class CountingForwarder implements AutoCloseable {
 
         void start() {
             try {
+                long delay = firstBytesDelayMillis;
+                if (delay > 0) {
+                    Thread.sleep(delay);
+                }
                 client.setTcpNoDelay(true);
                 Socket up = new Socket();
                 upstream = up;
@@ -267,6 +280,9 @@ public final class CountingForwarder implements AutoCloseable {
                 pumps.execute(() -> pump(up, client));
                 pump(client, up);
             } catch (IOException | RuntimeException e) {
+                close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 close();
             }
         }

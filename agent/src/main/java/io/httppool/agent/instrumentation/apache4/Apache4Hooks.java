@@ -138,10 +138,11 @@ public final class Apache4Hooks {
         return Apache4Pools.redirectConnect(manager, connection, route, connectTimeout, context);
     }
 
-    public static void connected(Throwable thrown, PoolingHttpClientConnectionManager manager, HttpRoute route) {
+    public static void connected(Throwable thrown, PoolingHttpClientConnectionManager manager, HttpClientConnection connection,
+                                 HttpRoute route) {
         try {
             FaultPoint.reached("apache4.connected");
-            Apache4Pools.connected(manager, route, thrown);
+            Apache4Pools.connected(manager, connection, route, thrown);
         } catch (Throwable error) {
             AgentErrors.record("connect", error);
         }

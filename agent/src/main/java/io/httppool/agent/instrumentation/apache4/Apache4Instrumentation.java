@@ -130,7 +130,7 @@ public final class Apache4Instrumentation implements LibraryInstrumentation {
                 .onEnterReplaceArgument(2, call("connectTimeout", "(" + L_MANAGER + "I)I", THIS, arg(2)))
                 .onEnterSkipIfTrue(call("redirectConnect", "(" + L_MANAGER + L_CONNECTION + L_ROUTE + "I" + L_CONTEXT + ")Z",
                         THIS, arg(0), arg(1), arg(2), arg(3)))
-                .onExitAlways(call("connected", "(" + L_THROWABLE + L_MANAGER + L_ROUTE + ")V", THROWN, THIS, arg(1))));
+                .onExitAlways(call("connected", "(" + L_THROWABLE + L_MANAGER + L_CONNECTION + L_ROUTE + ")V", THROWN, THIS, arg(0), arg(1))));
         hooks.add(Hook.on(MANAGER, "upgrade", "(" + L_CONNECTION + L_ROUTE + L_CONTEXT + ")V")
                 .onEnterSkipIfTrue(call("redirectUpgrade", "(" + L_MANAGER + L_CONNECTION + L_ROUTE + L_CONTEXT + ")Z",
                         THIS, arg(0), arg(1), arg(2)))

@@ -117,10 +117,22 @@ final class Apache4ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
             giveBack(permit); // a version that hides the entry: no tracking possible
             return;
         }
-        ledger.leased(connection, entry, CurrentRequest.currentClient(), route, owner, permit);
+        LeaseLedger.Lease lease = ledger.leased(connection, entry, CurrentRequest.currentClient(), route, owner, permit);
         CurrentRequest request = CurrentRequest.current();
         if (request != null) {
             request.leased(connection);
+        }
+        if (!connection.isOpen()) {
+            lease.connectStarted(); // HttpClient connects it next; connectEnded at connected() or at the lease's end
+        }
+    }
+
+    /** The lease of {@code connection} opened its connection, or failed to: it no longer counts as connecting. */
+    void connectEnded(HttpClientConnection connection) {
+        PoolEntry<?, ?> entry = Apache4PoolInternals.entryOf(connection);
+        LeaseLedger.Lease lease = entry != null ? ledger.lease(entry) : null;
+        if (lease != null) {
+            lease.connectEnded();
         }
     }
 

@@ -518,9 +518,11 @@ public final class Apache4Pools {
         return true;
     }
 
-    public static void connected(PoolingHttpClientConnectionManager manager, HttpRoute route, Throwable failure) {
+    public static void connected(PoolingHttpClientConnectionManager manager, HttpClientConnection connection, HttpRoute route,
+                                 Throwable failure) {
         Apache4ManagedPool pool = poolOfConnections(manager);
         if (pool != null) {
+            pool.connectEnded(connection);
             pool.connected(route, failure);
         }
     }

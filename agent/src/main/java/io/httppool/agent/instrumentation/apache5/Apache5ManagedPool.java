@@ -82,9 +82,12 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
             giveBack(permit); // a version that hides the entry: no tracking possible
             return;
         }
-        ledger.leased(endpoint, entryRef, CurrentRequest.currentClient(), route, owner, permit);
+        LeaseLedger.Lease lease = ledger.leased(endpoint, entryRef, CurrentRequest.currentClient(), route, owner, permit);
         retireIfStale(endpoint, entryRef.get());
         validateBeforeNonIdempotent(endpoint);
+        if (!endpoint.isConnected()) { // a new entry's connection object is not open yet (nor a retired one's)
+            lease.connectStarted(); // HttpClient connects it next; connectEnded at connected() or at the lease's end
+        }
     }
 
     /**
@@ -246,6 +249,15 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
     }
 
     // ---- connecting and failing -------------------------------------------------------------------------
+
+    /** The lease of {@code endpoint} opened its connection, or failed to: it no longer counts as connecting. */
+    void connectEnded(ConnectionEndpoint endpoint) {
+        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
+        LeaseLedger.Lease lease = entryRef != null ? ledger.lease(entryRef) : null;
+        if (lease != null) {
+            lease.connectEnded();
+        }
+    }
 
     void connected(HttpRoute route) {
         counters().connectionCreated();

@@ -557,6 +557,7 @@ public final class Apache5Pools {
         if (pool == null) {
             return;
         }
+        pool.connectEnded(endpoint);
         HttpRoute route = Apache5PoolInternals.routeOf(endpoint);
         if (failure == null) {
             pool.connected(route);
