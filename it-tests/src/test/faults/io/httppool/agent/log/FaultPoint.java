@@ -86,8 +86,9 @@ public final class FaultPoint {
     private static void report(Path file) {
         long suppressed = AgentErrors.suppressedCount();
         long thrown = thrownTotal();
-        // Agent threads may be between a throw and its catch right now: wait for the counts to settle.
-        for (int i = 0; i < 50 && suppressed < thrown; i++) {
+        // Agent threads may be between a throw and its catch right now: wait for the counts to settle. Up to 3 s:
+        // on a loaded machine (load average 15 on 2 cores) a runnable thread waited more than the 0.5 s this was.
+        for (int i = 0; i < 300 && suppressed < thrown; i++) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
