@@ -78,8 +78,8 @@ public final class LeaseGate {
     private final LongAdder overflows = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition placeFreed = lock.newCondition();
-    /** Under one limit for all routes: the waiters' conditions in arrival order (under the lock). */
-    private final ArrayDeque<Condition> queue = new ArrayDeque<>();
+    /** Under one limit for all routes: the waiters in arrival order (under the lock). */
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     /** Leases per route; only kept (under the lock) when the per-route limit is below the total. */
     private final Map<Object, Integer> byRoute = new HashMap<>();
 
@@ -116,51 +116,136 @@ public final class LeaseGate {
         long limit = mode == OnExhausted.OVERFLOW
                 ? TimeUnit.MILLISECONDS.toNanos(OVERFLOW_AFTER_MILLIS)
                 : (timeoutNanos > 0 ? timeoutNanos : Long.MAX_VALUE);
+        return perRouteLimited ? acquireForRoute(route, start, limit) : acquireInLine(route, start, limit);
+    }
+
+    /** A waiter in the line of {@link #acquireInLine}; its fields are read and written under the lock. */
+    private static final class Waiter {
+        final Condition granted;
+        boolean placeGiven;
+
+        Waiter(Condition granted) {
+            this.granted = granted;
+        }
+    }
+
+    /**
+     * One limit for all routes: places go to waiters in arrival order, handed over by whoever frees one
+     * ({@link #grantWhileRoom}): a release gives its place to the first in line at once and wakes it, so the
+     * line moves as fast as places free up, not one wake-up after another. (Without an order a newcomer that
+     * finds a place free takes the place a woken waiter was about to take, the oldest waiters starve past
+     * OVERFLOW_AFTER_MILLIS and overflow: extra connections and handshakes under steady load above the limit.
+     * With an order but no hand-over, each waiter took its place itself once awake and only then woke the
+     * next: on a busy machine every place waited a thread wake-up, so once a line formed it never emptied,
+     * every request queued, and 128 concurrent requests ran at half the throughput of a shared client.)
+     */
+    private Permit acquireInLine(Object route, long start, long limit) throws InterruptedException, TimeoutException {
         lock.lockInterruptibly();
         waiting.incrementAndGet();
-        // One limit for all routes: places go to waiters in arrival order, each woken alone (its own condition).
-        // Without an order a newcomer that finds the lock free takes the place a woken waiter was about to take,
-        // the oldest waiters starve past OVERFLOW_AFTER_MILLIS and overflow: extra connections and handshakes
-        // under steady load above the limit. With per-route limits a head waiter of a full route must not hold
-        // up other routes, so there any waiter takes a free place of its route (all woken on a release).
-        Condition turn = perRouteLimited ? placeFreed : lock.newCondition();
-        if (!perRouteLimited) {
-            queue.addLast(turn);
-        }
+        Waiter me = new Waiter(lock.newCondition());
+        queue.addLast(me);
         try {
-            boolean lookedAgain = false;
-            while (!mayTake(turn, route)) {
-                long remaining = limit == Long.MAX_VALUE ? Long.MAX_VALUE : remainingNanos(start, limit);
-                if (remaining > 0) {
-                    lookedAgain = false; // moving again: a later stall gets its own second look
-                } else if (mode == OnExhausted.OVERFLOW && !lookedAgain
-                        && clock.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS)) {
-                    // A stall seen on waking may be the whole JVM's (a GC pause stops releases and waiters
-                    // alike): every waiter would overflow at once. Look once more, shortly: after a pause
-                    // releases resume within milliseconds and the queue is seen moving again.
-                    lookedAgain = true;
-                    remaining = TimeUnit.MILLISECONDS.toNanos(STALL_RECHECK_MILLIS);
-                }
+            grantWhileRoom(); // a place freed before this waiter was in line (the release saw nobody waiting)
+            Patience patience = new Patience(start, limit);
+            while (!me.placeGiven) {
+                long remaining = patience.remainingNanos();
                 if (remaining <= 0) {
-                    if (mode == OnExhausted.WAIT) {
-                        throw new TimeoutException("no place free within " + TimeUnit.NANOSECONDS.toMillis(limit) + " ms");
-                    }
-                    overflows.increment();
-                    take(route);
-                    return new Permit(route, true);
+                    queue.remove(me);
+                    return beyondTheLimit(route, limit);
                 }
                 if (remaining == Long.MAX_VALUE) {
-                    turn.await();
+                    me.granted.await();
                 } else {
-                    turn.awaitNanos(remaining);
+                    me.granted.awaitNanos(remaining);
+                }
+            }
+            return new Permit(route, false);
+        } catch (InterruptedException interrupted) {
+            queue.remove(me);
+            if (me.placeGiven) { // given, but this request will not use it: on to the next in line
+                leased.decrementAndGet();
+                grantWhileRoom();
+            }
+            throw interrupted;
+        } finally {
+            waiting.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    /** How long one waiter may still wait (under the lock). */
+    private final class Patience {
+        private final long start;
+        private final long limit;
+        private boolean lookedAgain;
+
+        Patience(long start, long limit) {
+            this.start = start;
+            this.limit = limit;
+        }
+
+        long remainingNanos() {
+            if (limit == Long.MAX_VALUE) {
+                return Long.MAX_VALUE;
+            }
+            long remaining = LeaseGate.this.remainingNanos(start, limit);
+            if (remaining > 0) {
+                lookedAgain = false; // moving again: a later stall gets its own second look
+            } else if (mode == OnExhausted.OVERFLOW && !lookedAgain
+                    && clock.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS)) {
+                // A stall seen on waking may be the whole JVM's (a GC pause stops releases and waiters
+                // alike): every waiter would overflow at once. Look once more, shortly: after a pause
+                // releases resume within milliseconds and the queue is seen moving again.
+                lookedAgain = true;
+                remaining = TimeUnit.MILLISECONDS.toNanos(STALL_RECHECK_MILLIS);
+            }
+            return remaining;
+        }
+    }
+
+    /** Under the lock, once a waiter's patience ran out: WAIT fails, OVERFLOW goes ahead beyond the limit. */
+    private Permit beyondTheLimit(Object route, long limit) throws TimeoutException {
+        if (mode == OnExhausted.WAIT) {
+            throw new TimeoutException("no place free within " + TimeUnit.NANOSECONDS.toMillis(limit) + " ms");
+        }
+        overflows.increment();
+        take(route);
+        return new Permit(route, true);
+    }
+
+    /** Under the lock: hands free places to the first in line, in order, and wakes each. */
+    private void grantWhileRoom() {
+        for (Waiter first = queue.peekFirst(); first != null && leased.get() < maxTotal; first = queue.peekFirst()) {
+            queue.pollFirst();
+            take(null);
+            first.placeGiven = true;
+            first.granted.signal();
+        }
+    }
+
+    /**
+     * Per-route limits: a head waiter of a full route must not hold up other routes, so any waiter takes a
+     * free place of its route (all woken on a release).
+     */
+    private Permit acquireForRoute(Object route, long start, long limit) throws InterruptedException, TimeoutException {
+        lock.lockInterruptibly();
+        waiting.incrementAndGet();
+        try {
+            Patience patience = new Patience(start, limit);
+            while (!hasRoom(route)) {
+                long remaining = patience.remainingNanos();
+                if (remaining <= 0) {
+                    return beyondTheLimit(route, limit);
+                }
+                if (remaining == Long.MAX_VALUE) {
+                    placeFreed.await();
+                } else {
+                    placeFreed.awaitNanos(remaining);
                 }
             }
             take(route);
             return new Permit(route, false);
         } finally {
-            if (!perRouteLimited && queue.remove(turn)) {
-                wakeFirstIfRoom(); // the next in line may have a place too (several freed at once, or this one left)
-            }
             waiting.decrementAndGet();
             lock.unlock();
         }
@@ -182,19 +267,6 @@ public final class LeaseGate {
         long stalled = limit - (now - stalledSince);
         long cap = TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS) - (now - start);
         return Math.min(stalled, cap);
-    }
-
-    /** Under the lock: a waiter takes a place when there is room for its route and, under one limit, its turn has come. */
-    private boolean mayTake(Condition turn, Object route) {
-        return hasRoom(route) && (perRouteLimited || queue.peekFirst() == turn);
-    }
-
-    /** Under the lock. */
-    private void wakeFirstIfRoom() {
-        Condition first = queue.peekFirst();
-        if (first != null && leased.get() < maxTotal) {
-            first.signal();
-        }
     }
 
     private boolean hasRoom(Object route) {
@@ -232,7 +304,7 @@ public final class LeaseGate {
             lastProgressNanos = clock.nanoTime();
             lock.lock();
             try {
-                wakeFirstIfRoom();
+                grantWhileRoom();
             } finally {
                 lock.unlock();
             }

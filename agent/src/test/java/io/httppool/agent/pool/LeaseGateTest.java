@@ -77,6 +77,24 @@ class LeaseGateTest {
     }
 
     @Test
+    void aReleaseHandsItsPlaceToTheFirstInLineWithoutWaitingForItToWake() throws Exception {
+        LeaseGate gate = new LeaseGate(2, 2, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
+        LeaseGate.Permit a = gate.acquire("r", 0);
+        LeaseGate.Permit b = gate.acquire("r", 0);
+        CompletableFuture<LeaseGate.Permit> first = waiterOn(gate);
+        CompletableFuture<LeaseGate.Permit> second = waiterOn(gate);
+        gate.release(a);
+        gate.release(b);
+        // Both places are given within release(), before either waiter's thread has run again: the line
+        // moves at the pace of releases, not of thread wake-ups (a waiter that had to wake to take its place
+        // left it unused meanwhile, and the next in line waited for that wake-up too).
+        assertEquals(2, gate.leased(), "both places already belong to the two waiters");
+        assertFalse(first.get(5, TimeUnit.SECONDS).overflow());
+        assertFalse(second.get(5, TimeUnit.SECONDS).overflow());
+        assertEquals(0, gate.waiting());
+    }
+
+    @Test
     void whileLeasesAreOpeningTheirConnectionsTheirPlacesAreNotCountedAsStalled() throws Exception {
         ManualClock clock = new ManualClock();
         LeaseGate gate = new LeaseGate(1, 1, LeaseGate.OnExhausted.OVERFLOW, clock);
