@@ -153,11 +153,7 @@ public final class LeaseGate {
                     queue.remove(me);
                     return beyondTheLimit(route, limit);
                 }
-                if (remaining == Long.MAX_VALUE) {
-                    me.granted.await();
-                } else {
-                    me.granted.awaitNanos(remaining);
-                }
+                patience.await(me.granted, remaining);
             }
             return new Permit(route, false);
         } catch (InterruptedException interrupted) {
@@ -188,7 +184,7 @@ public final class LeaseGate {
             if (limit == Long.MAX_VALUE) {
                 return Long.MAX_VALUE;
             }
-            long remaining = LeaseGate.this.remainingNanos(start, limit);
+            long remaining = budgetNanos();
             if (remaining > 0) {
                 lookedAgain = false; // moving again: a later stall gets its own second look
             } else if (mode == OnExhausted.OVERFLOW && !lookedAgain
@@ -200,6 +196,32 @@ public final class LeaseGate {
                 remaining = TimeUnit.MILLISECONDS.toNanos(STALL_RECHECK_MILLIS);
             }
             return remaining;
+        }
+
+        /**
+         * WAIT mode: the pool timeout. OVERFLOW mode: {@code limit} after the later of the waiter's start and the
+         * last progress (a release, a connection opened; while connections are being opened, from now), so a
+         * waiter in a moving queue keeps its turn, but never beyond {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all.
+         */
+        private long budgetNanos() {
+            long now = clock.nanoTime();
+            if (mode == OnExhausted.WAIT) {
+                return limit - (now - start);
+            }
+            long lastProgress = lastProgressNanos;
+            long stalledSince = connecting.get() > 0 ? now : lastProgress - start > 0 ? lastProgress : start;
+            long stalled = limit - (now - stalledSince);
+            long cap = TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS) - (now - start);
+            return Math.min(stalled, cap);
+        }
+
+        /** Waits on {@code condition} for at most {@code remaining} (as {@link #remainingNanos} gave it). */
+        void await(Condition condition, long remaining) throws InterruptedException {
+            if (remaining == Long.MAX_VALUE) {
+                condition.await();
+            } else {
+                condition.awaitNanos(remaining);
+            }
         }
     }
 
@@ -237,11 +259,7 @@ public final class LeaseGate {
                 if (remaining <= 0) {
                     return beyondTheLimit(route, limit);
                 }
-                if (remaining == Long.MAX_VALUE) {
-                    placeFreed.await();
-                } else {
-                    placeFreed.awaitNanos(remaining);
-                }
+                patience.await(placeFreed, remaining);
             }
             take(route);
             return new Permit(route, false);
@@ -249,24 +267,6 @@ public final class LeaseGate {
             waiting.decrementAndGet();
             lock.unlock();
         }
-    }
-
-    /**
-     * How long a waiter that started at {@code start} may still wait. WAIT mode: the pool timeout. OVERFLOW mode:
-     * {@code limit} after the later of its start and the last progress (a release, a connection opened; while
-     * connections are being opened, from now), so a waiter in a moving queue keeps its turn, but never beyond
-     * {@value #OVERFLOW_MAX_WAIT_MILLIS} ms in all.
-     */
-    private long remainingNanos(long start, long limit) {
-        long now = clock.nanoTime();
-        if (mode == OnExhausted.WAIT) {
-            return limit - (now - start);
-        }
-        long lastProgress = lastProgressNanos;
-        long stalledSince = connecting.get() > 0 ? now : lastProgress - start > 0 ? lastProgress : start;
-        long stalled = limit - (now - stalledSince);
-        long cap = TimeUnit.MILLISECONDS.toNanos(OVERFLOW_MAX_WAIT_MILLIS) - (now - start);
-        return Math.min(stalled, cap);
     }
 
     private boolean hasRoom(Object route) {
