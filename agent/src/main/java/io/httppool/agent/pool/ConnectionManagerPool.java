@@ -134,6 +134,18 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     }
 
     /**
+     * The lease tracked under {@code leaseKey} opened its connection, or failed to: it no longer counts as
+     * connecting at the gate ({@link LeaseLedger.Lease#connectStarted}). Nothing when the key is null or the
+     * lease ended already.
+     */
+    protected final void connectEnded(Object leaseKey) {
+        LeaseLedger.Lease lease = leaseKey != null ? ledger.lease(leaseKey) : null;
+        if (lease != null) {
+            lease.connectEnded();
+        }
+    }
+
+    /**
      * Whether a connection released to {@code manager} is kept ({@link LeaseAdmission#keepOnRelease}), judged on a
      * count of open connections at most {@value #OPEN_COUNT_MAX_AGE_MILLIS} ms old (see {@link SampledCount}): at
      * worst a connection beyond the limit stays until housekeeping trims idle ones, or one just within it is closed

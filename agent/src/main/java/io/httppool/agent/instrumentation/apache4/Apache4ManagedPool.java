@@ -129,11 +129,7 @@ final class Apache4ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
 
     /** The lease of {@code connection} opened its connection, or failed to: it no longer counts as connecting. */
     void connectEnded(HttpClientConnection connection) {
-        PoolEntry<?, ?> entry = Apache4PoolInternals.entryOf(connection);
-        LeaseLedger.Lease lease = entry != null ? ledger.lease(entry) : null;
-        if (lease != null) {
-            lease.connectEnded();
-        }
+        connectEnded(Apache4PoolInternals.entryOf(connection));
     }
 
     /** Tracking a lease failed ({@link #leased} threw): see {@link ConnectionManagerPool#untracked}. Never throws. */

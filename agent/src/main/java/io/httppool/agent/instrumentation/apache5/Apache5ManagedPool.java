@@ -252,11 +252,7 @@ final class Apache5ManagedPool extends ConnectionManagerPool<PoolingHttpClientCo
 
     /** The lease of {@code endpoint} opened its connection, or failed to: it no longer counts as connecting. */
     void connectEnded(ConnectionEndpoint endpoint) {
-        AtomicReference<PoolEntry<HttpRoute, ?>> entryRef = Apache5PoolInternals.entryRef(endpoint);
-        LeaseLedger.Lease lease = entryRef != null ? ledger.lease(entryRef) : null;
-        if (lease != null) {
-            lease.connectEnded();
-        }
+        connectEnded(Apache5PoolInternals.entryRef(endpoint));
     }
 
     void connected(HttpRoute route) {
