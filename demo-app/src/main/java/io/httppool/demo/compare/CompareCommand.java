@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,24 +93,28 @@ public final class CompareCommand {
                         + BACKEND_WARMUP_SECONDS * settings.schemes().size() + 5));
 
         List<RunResult> results = new ArrayList<>();
+        List<List<RunResult>> rounds = new ArrayList<>();
         try (BackendProcess backend = BackendProcess.start(settings.out())) {
             RunExecutor executor = new RunExecutor(settings, backend, agentJar, progress);
             progress.message("warming up the backend (" + BACKEND_WARMUP_SECONDS + " s per scheme)");
             executor.warmUpBackend(BACKEND_WARMUP_SECONDS);
             int index = 0;
             for (String scheme : settings.schemes()) {
-                Map<Variant, List<RunResult>> rounds = new LinkedHashMap<>();
-                // Rounds go through all variants in turn, so drift in the machine's load hits each alike.
+                Map<Variant, List<RunResult>> byVariant = new LinkedHashMap<>();
                 for (int round = 0; round < settings.repeat(); round++) {
-                    for (Variant variant : settings.variants()) {
-                        rounds.computeIfAbsent(variant, v -> new ArrayList<>()).add(executor.run(++index, scheme, variant));
+                    List<RunResult> roundRuns = new ArrayList<>();
+                    for (Variant variant : roundOrder(settings.variants(), round)) {
+                        RunResult result = executor.run(++index, scheme, variant);
+                        roundRuns.add(result);
+                        byVariant.computeIfAbsent(variant, v -> new ArrayList<>()).add(result);
                     }
+                    rounds.add(roundRuns);
                 }
-                rounds.values().forEach(runs -> results.add(medianByThroughput(runs)));
+                byVariant.values().forEach(runs -> results.add(medianByThroughput(runs)));
             }
         }
 
-        List<TargetCheck.Target> targets = TargetCheck.evaluate(results, settings.concurrency());
+        List<TargetCheck.Target> targets = TargetCheck.evaluate(results, rounds, settings.concurrency());
         UpstreamClient client = settings.client();
         ReportContext context = new ReportContext(Instant.now(),
                 new ReportContext.Client(client.cliName(), client.library(), client.naiveHabit(), client.sharedFix()),
@@ -125,10 +130,30 @@ public final class CompareCommand {
 
         System.out.println();
         System.out.print(TextTable.render(context.client(), results, targets));
+        if (settings.repeat() > 1) {
+            System.out.println("Rows: the median-throughput run of " + settings.repeat() + " per variant. Targets: the median of the "
+                    + settings.repeat() + " rounds' own ratios; the run order alternates between rounds.");
+        }
         System.out.println();
         System.out.println("report: " + json);
         System.out.println("        " + html);
         System.out.println("logs:   " + settings.out().resolve("logs"));
+    }
+
+    /**
+     * The variants of one round: as given in even rounds, reversed in odd ones. On the 2-core
+     * development machine the second of two identical runs was 10-17% faster than the first
+     * (whatever ran first), so a fixed order would bias every ratio between variants; alternating
+     * makes each variant run early as often as late, and the ratio targets take the median of
+     * the ratios within each round (see {@code TargetCheck}).
+     */
+    static List<Variant> roundOrder(List<Variant> variants, int round) {
+        if (round % 2 == 0) {
+            return variants;
+        }
+        List<Variant> reversed = new ArrayList<>(variants);
+        Collections.reverse(reversed);
+        return reversed;
     }
 
     /** With --repeat, the run with the median throughput stands for its variant (all its figures from one run). */

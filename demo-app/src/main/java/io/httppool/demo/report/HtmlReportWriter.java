@@ -53,7 +53,8 @@ public final class HtmlReportWriter {
                         context.client().name(), context.client().library(),
                         context.generatedAt(), context.concurrency(), context.seconds(), context.warmupSeconds(),
                         context.maxWarmupSeconds(),
-                        context.repeat() > 1 ? " · median-throughput run of " + context.repeat() : "",
+                        context.repeat() > 1 ? " · median-throughput run of " + context.repeat()
+                                + " (targets: median of the " + context.repeat() + " rounds' ratios, run order alternating)" : "",
                         context.javaVersion(), context.cpus(), context.os())))
                 .append("</p>\n");
 

@@ -1,6 +1,7 @@
 package io.httppool.demo.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,20 +43,32 @@ public final class TargetCheck {
     private TargetCheck() {
     }
 
+    /** One run per variant and scheme: the ratios are those of these runs. */
     public static List<Target> evaluate(List<RunResult> runs, int concurrency) {
+        return evaluate(runs, List.of(runs), concurrency);
+    }
+
+    /**
+     * @param runs   one run per variant and scheme (with {@code --repeat}, the median-throughput
+     *               one); the counts (handshakes) are taken from these
+     * @param rounds every round's runs: a ratio target is the median of the ratios within each
+     *               round, variants measured side by side, so drift of the machine between
+     *               rounds does not enter a ratio
+     */
+    public static List<Target> evaluate(List<RunResult> runs, List<List<RunResult>> rounds, int concurrency) {
         List<Target> targets = new ArrayList<>();
         targets.add(new Target("https", "throughput after / before", "after.rps / before.rps",
-                ratio(find(runs, "after", "https"), find(runs, "before", "https"), Metric.RPS), 10, true));
+                pairedRatio(rounds, "after", "before", "https", Metric.RPS), 10, true));
         targets.add(new Target("https", "throughput after / reference", "after.rps / reference.rps",
-                ratio(find(runs, "after", "https"), find(runs, "reference", "https"), Metric.RPS), 0.95, true));
+                pairedRatio(rounds, "after", "reference", "https", Metric.RPS), 0.95, true));
         targets.add(new Target("https", "TLS handshakes in the after run", "after.tls_handshakes <= concurrency + 5",
                 find(runs, "after", "https").map(r -> (double) r.tlsHandshakes()).orElse(Double.NaN), concurrency + 5, false));
         targets.add(new Target("https", "allocation per request after / before", "after.alloc / before.alloc",
-                ratio(find(runs, "after", "https"), find(runs, "before", "https"), Metric.ALLOC), 0.2, false));
+                pairedRatio(rounds, "after", "before", "https", Metric.ALLOC), 0.2, false));
         targets.add(new Target("https", "p99 latency after / reference", "after.p99 / reference.p99",
-                ratio(find(runs, "after", "https"), find(runs, "reference", "https"), Metric.P99), 1.1, false));
+                pairedRatio(rounds, "after", "reference", "https", Metric.P99), 1.1, false));
         targets.add(new Target("http", "throughput after / before", "after.rps / before.rps",
-                ratio(find(runs, "after", "http"), find(runs, "before", "http"), Metric.RPS), 3, true));
+                pairedRatio(rounds, "after", "before", "http", Metric.RPS), 3, true));
         // Holds at any concurrency: above 100 concurrent requests the pool makes callers wait rather
         // than open more connections (the one above is concurrency + 5 and grows with it).
         targets.add(new Target("https", "TLS handshakes in the after run, any concurrency",
@@ -66,6 +79,24 @@ public final class TargetCheck {
     }
 
     private enum Metric { RPS, ALLOC, P99 }
+
+    /** The median over the rounds that ran both variants of the ratio within the round; NaN if none did. */
+    private static double pairedRatio(List<List<RunResult>> rounds, String numerator, String denominator, String scheme,
+                                      Metric metric) {
+        List<Double> ratios = new ArrayList<>();
+        for (List<RunResult> round : rounds) {
+            double r = ratio(find(round, numerator, scheme), find(round, denominator, scheme), metric);
+            if (!Double.isNaN(r)) {
+                ratios.add(r);
+            }
+        }
+        if (ratios.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(ratios);
+        int n = ratios.size();
+        return n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
+    }
 
     private static double ratio(Optional<RunResult> a, Optional<RunResult> b, Metric metric) {
         if (a.isEmpty() || b.isEmpty()) {

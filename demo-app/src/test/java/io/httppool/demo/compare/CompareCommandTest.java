@@ -22,6 +22,14 @@ class CompareCommandTest {
     }
 
     @Test
+    void roundsAlternateTheOrderOfTheVariants() {
+        List<Variant> given = List.of(Variant.parse("after"), Variant.parse("reference"), Variant.parse("before"));
+        assertEquals(given, CompareCommand.roundOrder(given, 0));
+        assertEquals(List.of(given.get(2), given.get(1), given.get(0)), CompareCommand.roundOrder(given, 1));
+        assertEquals(given, CompareCommand.roundOrder(given, 2));
+    }
+
+    @Test
     void variantsMapToTheRightProxyAndAgentSettings() {
         assertEquals("client-per-request", Variant.parse("after").proxyClient());
         assertEquals("shared-pool", Variant.parse("reference").proxyClient());

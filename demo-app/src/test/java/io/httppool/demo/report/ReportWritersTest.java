@@ -199,6 +199,21 @@ class ReportWritersTest {
     }
 
     @Test
+    void ratioTargetsAreTheMedianOfEachRoundsOwnRatio() {
+        // A machine that got faster in the second round: a run of one round against a run of the other
+        // reads anything from 0.69 to 1.24; within each round after was 0.90 and 0.95 of the reference.
+        RunResult after1 = run("after", "https", true, 8280, 1.7, 4.4, 0, 16, 16, 21_000, 0.11);
+        RunResult reference1 = run("reference", "https", false, 9200, 1.6, 4.0, 0, 16, 16, 20_000, 0.10);
+        RunResult after2 = run("after", "https", true, 11_400, 1.7, 4.8, 0, 16, 16, 21_000, 0.11);
+        RunResult reference2 = run("reference", "https", false, 12_000, 1.6, 4.0, 0, 16, 16, 20_000, 0.10);
+        List<TargetCheck.Target> targets = TargetCheck.evaluate(List.of(after1, reference1),
+                List.of(List.of(after1, reference1), List.of(reference2, after2)), 16);
+        assertEquals(0.925, targets.get(1).measured(), 1e-9, "median of 0.90 and 0.95");
+        assertEquals(1.15, targets.get(4).measured(), 1e-9, "p99: median of 1.10 and 1.20");
+        assertTrue(Double.isNaN(targets.get(0).measured()), "no round ran before");
+    }
+
+    @Test
     void tableSaysWhetherEveryWindowWasSteady() {
         assertTrue(TextTable.render(OKHTTP, RUNS, List.of()).contains("Steady state: in every run"), "halves 0.98x and 1.02x of the mean");
 
