@@ -55,6 +55,21 @@ public final class CurrentRequest {
         CURRENT.set(new CurrentRequest(current != null ? current.client : null, validateBeforeUse, current, null));
     }
 
+    /**
+     * A start hook failed before its frame was pushed (the request's method could not be read, an error of the
+     * agent): push a stand-in, so that the matching {@link #ended()} pops it rather than the frame of an
+     * enclosing request. The stand-in keeps the enclosing request's client and validates a reused connection
+     * first, the safe choice for a request of unknown method. Throws nothing: it runs inside a hook's catch.
+     */
+    public static void startFailed() {
+        try {
+            CurrentRequest current = CURRENT.get();
+            CURRENT.set(new CurrentRequest(current != null ? current.client : null, true, current, null));
+        } catch (Throwable ignored) {
+            // Out of memory: nothing left to keep balanced with.
+        }
+    }
+
     /** The matching exit of either start. */
     public static void ended() {
         CurrentRequest current = CURRENT.get();

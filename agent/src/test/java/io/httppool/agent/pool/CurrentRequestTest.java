@@ -20,6 +20,15 @@ class CurrentRequestTest {
     }
 
     @Test
+    void aFailedStartKeepsTheEnclosingRequestForItsOwnEnd() {
+        CurrentRequest.clientStarting(facade, false);
+        CurrentRequest.startFailed();
+        assertSame(facade, CurrentRequest.currentClient());
+        CurrentRequest.ended();
+        assertSame(facade, CurrentRequest.currentClient(), "the failed start's end popped its stand-in, not the enclosing request");
+    }
+
+    @Test
     void theSharedClientStartingADelegatedRequestRecordsTheDelegatingClient() {
         CurrentRequest.clientDelegating(facade, shared, false);
         CurrentRequest.clientStarting(shared, false);

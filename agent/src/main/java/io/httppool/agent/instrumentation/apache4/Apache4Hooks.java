@@ -171,6 +171,7 @@ public final class Apache4Hooks {
             CurrentRequest.clientStarting(client, notRetried(request));
         } catch (Throwable error) {
             AgentErrors.record("request start", error);
+            CurrentRequest.startFailed();
         }
     }
 
@@ -189,6 +190,7 @@ public final class Apache4Hooks {
             CurrentRequest.hopStarting(notRetried(request));
         } catch (Throwable error) {
             AgentErrors.record("request hop start", error);
+            CurrentRequest.startFailed();
         }
     }
 

@@ -254,6 +254,7 @@ public final class Apache5Hooks {
             CurrentRequest.clientStarting(client, nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request start", error);
+            CurrentRequest.startFailed();
         }
     }
 
@@ -263,6 +264,7 @@ public final class Apache5Hooks {
             CurrentRequest.hopStarting(nonIdempotent(request));
         } catch (Throwable error) {
             AgentErrors.record("request hop start", error);
+            CurrentRequest.startFailed();
         }
     }
 

@@ -2,16 +2,20 @@ package io.httppool.agent.instrumentation.apache5;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.httppool.agent.instrumentation.HookGuards;
 import io.httppool.agent.log.AgentErrors;
+import io.httppool.agent.pool.CurrentRequest;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,30 @@ class Apache5HooksTest {
         assertTrue(problems.isEmpty(), "hooks not of the form try { FaultPoint.reached(\"<name>\"); ... } catch (Throwable):\n"
                 + String.join("\n", problems));
         assertTrue(shapes.size() >= 20, "every hook was read: " + shapes.keySet());
+    }
+
+    @Test
+    void aStartThatFailsStillLeavesTheEnclosingRequestToItsOwnEnd() {
+        Object outer = new Object();
+        ClassicHttpRequest unreadable = new BasicClassicHttpRequest("GET", "/") {
+            @Override
+            public String getMethod() {
+                throw new IllegalStateException("a request the hook cannot read");
+            }
+        };
+        CurrentRequest.clientStarting(outer, false);
+        try {
+            Apache5Hooks.exchangeStarting(new Object(), unreadable);
+            Apache5Hooks.exchangeEnded(null);
+            assertSame(outer, CurrentRequest.currentClient(), "the nested request's end popped the enclosing request");
+            Apache5Hooks.connectStarting(unreadable);
+            Apache5Hooks.exchangeEnded(null);
+            assertSame(outer, CurrentRequest.currentClient(), "the failed hop's end popped the enclosing request");
+        } finally {
+            while (CurrentRequest.current() != null) {
+                CurrentRequest.ended();
+            }
+        }
     }
 
     @Test
