@@ -268,10 +268,14 @@ public final class Apache5Hooks {
         }
     }
 
-    /** HttpClient 5 retries idempotent requests that fail on a connection the server closed, never the others. */
+    /**
+     * HttpClient 5 retries idempotent requests that fail on a connection the server closed, never the others.
+     * GET, by far the most common, is answered without {@code Method.isIdempotent}, which upper-cases the name
+     * (a new string) for every call: this runs twice per request.
+     */
     static boolean nonIdempotent(ClassicHttpRequest request) {
         String method = request.getMethod();
-        return method != null && !org.apache.hc.core5.http.Method.isIdempotent(method);
+        return method != null && !"GET".equals(method) && !org.apache.hc.core5.http.Method.isIdempotent(method);
     }
 
     public static void exchangeEnded(Throwable thrown) {

@@ -48,6 +48,16 @@ class Apache5HooksTest {
     }
 
     @Test
+    void onlyMethodsTheLibraryWouldNotRetryAreValidatedBeforeUse() {
+        for (String idempotent : List.of("GET", "get", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE")) {
+            assertEquals(false, Apache5Hooks.nonIdempotent(new BasicClassicHttpRequest(idempotent, "/")), idempotent);
+        }
+        for (String notIdempotent : List.of("POST", "PATCH", "CONNECT", "post")) {
+            assertEquals(true, Apache5Hooks.nonIdempotent(new BasicClassicHttpRequest(notIdempotent, "/")), notIdempotent);
+        }
+    }
+
+    @Test
     void aStartThatFailsStillLeavesTheEnclosingRequestToItsOwnEnd() {
         Object outer = new Object();
         ClassicHttpRequest unreadable = new BasicClassicHttpRequest("GET", "/") {
