@@ -135,6 +135,15 @@ public final class HookTransformer implements ClassFileTransformer {
         }
 
         private boolean prepare(ClassLoader loader) {
+            LoaderResources.acquire();
+            try {
+                return prepareReading(loader);
+            } finally {
+                LoaderResources.release();
+            }
+        }
+
+        private boolean prepareReading(ClassLoader loader) {
             String name = library.libraryName();
             String where = loader == null ? "the bootstrap class loader" : loader.toString();
             try {

@@ -2,8 +2,10 @@ package io.httppool.agent.instrumentation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +73,61 @@ class LoaderResourcesTest {
             }
             try (InputStream in = LoaderResources.open(null, "java/lang/String.class")) {
                 assertNotNull(in, "the bootstrap loader");
+            }
+        }
+    }
+
+    @Test
+    void whilePreparingJarsAreReadDirectlyAndClosedWhenTheLastPreparationEnds() throws IOException {
+        Path jar = jarWith("a/One.class", "one", "a/Two.class", "two");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            LoaderResources.acquire();
+            LoaderResources.acquire(); // two libraries preparing at once
+            try {
+                assertArrayEquals(bytes("one"), read(loader, "a/One.class"));
+                assertTrue(LoaderResources.anyJarOpen());
+                LoaderResources.release();
+                assertTrue(LoaderResources.anyJarOpen(), "the other preparation still reads");
+                assertArrayEquals(bytes("two"), read(loader, "a/Two.class"));
+            } finally {
+                LoaderResources.release();
+            }
+            assertFalse(LoaderResources.anyJarOpen(), "no file stays open after the preparations");
+            assertArrayEquals(bytes("two"), read(loader, "a/Two.class"), "and names are still read (through the URL)");
+        }
+    }
+
+    @Test
+    void aMultiReleaseJarIsReadAsTheLoaderReadsIt() throws IOException {
+        Path jar = Files.createTempFile(dir, "multi", ".jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(new Attributes.Name("Multi-Release"), "true");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.putNextEntry(new JarEntry("a/Plain.class"));
+            out.write(bytes("one version only"));
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("a/One.class"));
+            out.write(bytes("base"));
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("META-INF/versions/17/a/One.class"));
+            out.write(bytes("for 17 and later"));
+            out.closeEntry();
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            byte[] asTheLoaderReadsIt;
+            try (InputStream in = loader.getResourceAsStream("a/One.class")) {
+                asTheLoaderReadsIt = in.readAllBytes();
+            }
+            assertArrayEquals(bytes("for 17 and later"), asTheLoaderReadsIt, "control: this JVM reads the versioned entry");
+            LoaderResources.acquire();
+            try {
+                // The loader's URL of a class without versions teaches the jar's own root; of a versioned one,
+                // its version directory: read from the jar's root, a versioned class must still be its version.
+                assertArrayEquals(bytes("one version only"), read(loader, "a/Plain.class"));
+                assertArrayEquals(asTheLoaderReadsIt, read(loader, "a/One.class"), "from the learned root");
+            } finally {
+                LoaderResources.release();
             }
         }
     }
