@@ -6,7 +6,6 @@ import io.httppool.agent.health.Observability;
 import io.httppool.agent.instrumentation.ClassDefiner;
 import io.httppool.agent.instrumentation.HookTransformer;
 import io.httppool.agent.instrumentation.Libraries;
-import io.httppool.agent.instrumentation.LibraryInstrumentation;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
@@ -59,7 +58,7 @@ final class AgentInstaller {
             return;
         }
 
-        List<LibraryInstrumentation> libraries = Libraries.enabled(config);
+        List<Libraries.Known> libraries = Libraries.enabled(config);
         HookTransformer transformer = new HookTransformer(libraries, definerFor(instrumentation));
         instrumentation.addTransformer(transformer, true);
         long premainMillis = (System.nanoTime() - started) / 1_000_000;

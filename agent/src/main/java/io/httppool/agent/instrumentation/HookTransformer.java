@@ -34,39 +34,27 @@ import java.util.function.Supplier;
  */
 public final class HookTransformer implements ClassFileTransformer {
 
-    /** What one loaded type gets from one library. */
-    private record Target(LibrarySupport library, List<Hook> hooks) {
-    }
+    private final Map<String, List<LibrarySupport>> librariesByType = new HashMap<>();
 
-    private final Map<String, List<Target>> targetsByType = new HashMap<>();
-
-    public HookTransformer(List<LibraryInstrumentation> libraries, Supplier<ClassDefiner> definer) {
+    /** Only names are read here (see {@link Libraries.Known}): each library's hooks are built when its first class loads. */
+    public HookTransformer(List<Libraries.Known> libraries, Supplier<ClassDefiner> definer) {
         // Plain loops, no lambdas: this runs in premain, where the first lambda costs milliseconds.
-        for (LibraryInstrumentation library : libraries) {
-            LibrarySupport support = new LibrarySupport(library, definer);
-            Map<String, List<Hook>> byType = new HashMap<>();
-            for (Hook hook : library.hooks()) {
-                List<Hook> hooks = byType.get(hook.type());
-                if (hooks == null) {
-                    hooks = new ArrayList<>();
-                    byType.put(hook.type(), hooks);
+        for (Libraries.Known known : libraries) {
+            LibrarySupport support = new LibrarySupport(known, definer);
+            for (String type : known.hookedTypes()) {
+                List<LibrarySupport> supports = librariesByType.get(type);
+                if (supports == null) {
+                    supports = new ArrayList<>();
+                    librariesByType.put(type, supports);
                 }
-                hooks.add(hook);
-            }
-            for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
-                List<Target> targets = targetsByType.get(entry.getKey());
-                if (targets == null) {
-                    targets = new ArrayList<>();
-                    targetsByType.put(entry.getKey(), targets);
-                }
-                targets.add(new Target(support, List.copyOf(entry.getValue())));
+                supports.add(support);
             }
         }
     }
 
     /** Internal names of every hooked type: classes already loaded with these names are retransformed on late attach. */
     public Set<String> targetTypes() {
-        return targetsByType.keySet();
+        return librariesByType.keySet();
     }
 
     @Override
@@ -75,19 +63,19 @@ public final class HookTransformer implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
-        List<Target> targets = targetsByType.get(className);
-        if (targets == null) {
+        List<LibrarySupport> supports = librariesByType.get(className);
+        if (supports == null) {
             return null;
         }
         try {
             FaultPoint.reached("transform");
             byte[] bytes = classfileBuffer;
             boolean changed = false;
-            for (Target target : targets) {
-                if (!target.library().readyIn(loader)) {
+            for (LibrarySupport support : supports) {
+                if (!support.readyIn(loader)) {
                     continue;
                 }
-                HookWeaver.Result woven = HookWeaver.weave(bytes, target.hooks());
+                HookWeaver.Result woven = HookWeaver.weave(bytes, support.hooksOn(className));
                 if (woven.bytes() != null) {
                     bytes = woven.bytes();
                     changed = true;
@@ -107,18 +95,49 @@ public final class HookTransformer implements ClassFileTransformer {
         return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     }
 
-    /** One library's per-loader decision: checked and prepared once, remembered weakly. */
+    /**
+     * One library's per-loader decision: checked and prepared once, remembered weakly. The library's
+     * instrumentation, helpers and hooks are made on its first class's load.
+     */
     private static final class LibrarySupport {
-        private final LibraryInstrumentation library;
-        private final HelperInjector helpers;
+        private final Libraries.Known known;
         private final Supplier<ClassDefiner> definer;
         private final Map<ClassLoader, Boolean> ready = new WeakHashMap<>();
         private Boolean readyInBootLoader;
+        private LibraryInstrumentation library;
+        private HelperInjector helpers;
+        private Map<String, List<Hook>> hooksByType;
 
-        LibrarySupport(LibraryInstrumentation library, Supplier<ClassDefiner> definer) {
-            this.library = library;
-            this.helpers = new HelperInjector(library.helperClassNames(), library.helpersRequiring());
+        LibrarySupport(Libraries.Known known, Supplier<ClassDefiner> definer) {
+            this.known = known;
             this.definer = definer;
+        }
+
+        /** Made once, under this object's lock (every caller holds it). */
+        private LibraryInstrumentation library() {
+            if (library == null) {
+                LibraryInstrumentation made = known.create();
+                Map<String, List<Hook>> byType = new HashMap<>();
+                for (Hook hook : made.hooks()) {
+                    List<Hook> hooks = byType.get(hook.type());
+                    if (hooks == null) {
+                        hooks = new ArrayList<>();
+                        byType.put(hook.type(), hooks);
+                    }
+                    hooks.add(hook);
+                }
+                helpers = new HelperInjector(made.helperClassNames(), made.helpersRequiring());
+                hooksByType = byType;
+                library = made;
+            }
+            return library;
+        }
+
+        /** The hooks of this library on {@code type} (internal name); empty if it has none there. */
+        synchronized List<Hook> hooksOn(String type) {
+            library();
+            List<Hook> hooks = hooksByType.get(type);
+            return hooks == null ? List.of() : hooks;
         }
 
         synchronized boolean readyIn(ClassLoader loader) {
@@ -144,7 +163,15 @@ public final class HookTransformer implements ClassFileTransformer {
         }
 
         private boolean prepareReading(ClassLoader loader) {
-            String name = library.libraryName();
+            String name = known.id();
+            LibraryInstrumentation library;
+            try {
+                library = library();
+                name = library.libraryName();
+            } catch (Throwable error) {
+                AgentErrors.record("setting up the instrumentation of " + name, error);
+                return false;
+            }
             String where = loader == null ? "the bootstrap class loader" : loader.toString();
             try {
                 FaultPoint.reached("libraryPrepare");

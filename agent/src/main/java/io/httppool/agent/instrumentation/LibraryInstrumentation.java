@@ -1,6 +1,5 @@
 package io.httppool.agent.instrumentation;
 
-import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.weaving.Hook;
 import java.util.List;
 
@@ -15,11 +14,6 @@ public interface LibraryInstrumentation {
 
     /** For log lines: "Apache HttpClient 5 (classic)". */
     String libraryName();
-
-    /** Whether the operator left this library on (its {@code HTTP_POOL_<ID>_ENABLED} setting). */
-    default boolean enabled(AgentConfig config) {
-        return config.libraryEnabled(id());
-    }
 
     /** Internal-name prefixes of the library's packages, e.g. {@code org/apache/hc/}: what the version check covers. */
     List<String> packages();
