@@ -14,6 +14,7 @@ package io.httppool.agent.pool;
  */
 public final class CurrentRequest {
 
+    /** Emptied with {@code set(null)}, not {@code remove()}: two requests a thread makes in a row reuse the entry. */
     private static final ThreadLocal<CurrentRequest> CURRENT = new ThreadLocal<>();
 
     public final Object client;
@@ -74,7 +75,7 @@ public final class CurrentRequest {
     public static void ended() {
         CurrentRequest current = CURRENT.get();
         if (current == null || current.previous == null) {
-            CURRENT.remove();
+            CURRENT.set(null);
         } else {
             CURRENT.set(current.previous);
         }

@@ -55,7 +55,11 @@ public final class Apache4Pools {
     private static final SetupRegistry<Apache4ManagedPool> REGISTRY =
             new SetupRegistry<>("apache4", LIBRARY, Apache4Pools.class.getClassLoader());
 
-    /** Set while the agent builds, leases from, releases to or shuts down a manager itself: not intercepted. */
+    /**
+     * Set while the agent builds, leases from, releases to or shuts down a manager itself: not intercepted.
+     * Cleared with {@code set(null)}, not {@code remove()}, which makes every request add the entry back
+     * (see {@code Apache5Pools.BUILDING}).
+     */
     private static final ThreadLocal<Boolean> INTERNAL = new ThreadLocal<>();
     /** Builders whose connection manager the agent set for the build running on this thread (null: left alone). */
     private static final ThreadLocal<Deque<Object[]>> BUILDS = ThreadLocal.withInitial(ArrayDeque::new);
@@ -151,7 +155,7 @@ public final class Apache4Pools {
         } catch (ReflectiveOperationException error) {
             throw new IllegalStateException("cannot build a connection manager", error);
         } finally {
-            INTERNAL.remove();
+            INTERNAL.set(null);
         }
     }
 
@@ -408,7 +412,7 @@ public final class Apache4Pools {
         } catch (RuntimeException error) {
             AgentErrors.record("closing a managed pool", error);
         } finally {
-            INTERNAL.remove();
+            INTERNAL.set(null);
         }
     }
 
@@ -447,7 +451,7 @@ public final class Apache4Pools {
         try {
             return manager.requestConnection(route, state);
         } finally {
-            INTERNAL.remove();
+            INTERNAL.set(null);
         }
     }
 
@@ -472,7 +476,7 @@ public final class Apache4Pools {
         try {
             manager.releaseConnection(connection, state, keepAlive, unit);
         } finally {
-            INTERNAL.remove();
+            INTERNAL.set(null);
         }
     }
 

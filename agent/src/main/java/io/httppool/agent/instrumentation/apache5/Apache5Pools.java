@@ -43,7 +43,13 @@ public final class Apache5Pools {
     private static final SetupRegistry<Apache5ManagedPool> REGISTRY =
             new SetupRegistry<>("apache5", LIBRARY, Apache5Pools.class.getClassLoader());
 
-    /** Set while the agent builds a manager itself, or leases on one: its own calls are not intercepted. */
+    /**
+     * Set while the agent builds a manager itself, or leases on one: its own calls are not intercepted.
+     * These thread-locals (and SWAPPED) are cleared with {@code set(null)}, never {@code remove()}: a removed
+     * entry is added back by the next request's {@code get} or {@code set}, and adding one scans the
+     * thread's map for stale entries (2.5% of the naive proxy's CPU samples at 16 clients); a null value
+     * pins nothing.
+     */
     private static final ThreadLocal<Boolean> BUILDING = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> INTERNAL_LEASE = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> AGENT_CLOSING = new ThreadLocal<>();
@@ -145,7 +151,7 @@ public final class Apache5Pools {
         } catch (ReflectiveOperationException error) {
             throw new IllegalStateException("cannot build a connection manager", error);
         } finally {
-            BUILDING.remove();
+            BUILDING.set(null);
         }
     }
 
@@ -296,10 +302,10 @@ public final class Apache5Pools {
     }
 
     public static void clientBuildEnded() {
-        PRIVATE_CLIENT.remove();
+        PRIVATE_CLIENT.set(null);
         Object[] swapped = SWAPPED.get();
         if (swapped != null) {
-            SWAPPED.remove();
+            SWAPPED.set(null);
             try {
                 CONN_MANAGER.set(swapped[0], swapped[1]); // the application's builder as it left it
             } catch (Throwable error) {
@@ -368,7 +374,7 @@ public final class Apache5Pools {
         } catch (RuntimeException error) {
             AgentErrors.record("closing a managed pool", error);
         } finally {
-            AGENT_CLOSING.remove();
+            AGENT_CLOSING.set(null);
         }
     }
 
@@ -467,7 +473,7 @@ public final class Apache5Pools {
         try {
             return manager.lease(id, route, requestTimeout, state);
         } finally {
-            INTERNAL_LEASE.remove();
+            INTERNAL_LEASE.set(null);
         }
     }
 
