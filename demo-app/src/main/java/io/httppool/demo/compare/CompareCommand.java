@@ -104,7 +104,7 @@ public final class CompareCommand {
                 for (int round = 0; round < settings.repeat(); round++) {
                     List<RunResult> roundRuns = new ArrayList<>();
                     for (Variant variant : roundOrder(settings.variants(), round)) {
-                        RunResult result = executor.run(++index, scheme, variant);
+                        RunResult result = executor.run(++index, scheme, variant, round);
                         roundRuns.add(result);
                         byVariant.computeIfAbsent(variant, v -> new ArrayList<>()).add(result);
                     }

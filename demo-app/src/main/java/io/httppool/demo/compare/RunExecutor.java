@@ -93,8 +93,17 @@ final class RunExecutor {
         return context;
     }
 
-    RunResult run(int index, String scheme, Variant variant) throws IOException, InterruptedException {
-        String id = scheme + "-" + variant.label;
+    /**
+     * The name of a run's files in {@code logs/} and {@code runs/}: {@code https-after}, and with
+     * {@code --repeat} the round too ({@code https-after-2}), so that no round overwrites another's logs.
+     */
+    static String runId(String scheme, Variant variant, int round, int repeat) {
+        return scheme + "-" + variant.label + (repeat > 1 ? "-" + (round + 1) : "");
+    }
+
+    /** @param round from 0 */
+    RunResult run(int index, String scheme, Variant variant, int round) throws IOException, InterruptedException {
+        String id = runId(scheme, variant, round, settings.repeat());
         Path logs = settings.out().resolve("logs");
         Path resultFile = settings.out().resolve("runs").resolve(id + ".properties");
         Files.createDirectories(resultFile.getParent());

@@ -30,6 +30,13 @@ class CompareCommandTest {
     }
 
     @Test
+    void repeatedRunsKeepFilesOfTheirOwn() {
+        assertEquals("https-after", RunExecutor.runId("https", Variant.parse("after"), 0, 1));
+        assertEquals("https-after-1", RunExecutor.runId("https", Variant.parse("after"), 0, 3));
+        assertEquals("http-reference-3", RunExecutor.runId("http", Variant.parse("reference"), 2, 3));
+    }
+
+    @Test
     void variantsMapToTheRightProxyAndAgentSettings() {
         assertEquals("client-per-request", Variant.parse("after").proxyClient());
         assertEquals("shared-pool", Variant.parse("reference").proxyClient());
