@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>the object the application held it through became unreachable unreleased: a leak, reclaimed by
  *       {@link LeakReclaimer}'s thread, counted and reported (rate-limited).</li>
  * </ul>
- * Each end gives the lease's place back to the {@link LeaseGate}. Library-independent: the library's
+ * Each end gives the lease's place back to the {@link LeaseGate}, the ledger's own ends only once the
+ * connection is closed. Library-independent: the library's
  * adapter says what identifies a lease and how to close and return its connection ({@link Reclaimer}).
  *
  * <p>Where the lease was taken is worth most in a leak report but costs microseconds per request
@@ -107,18 +108,33 @@ public final class LeaseLedger {
             return (ledger.clock.nanoTime() - leasedAtNanos) / 1_000_000;
         }
 
-        /** Marks the lease ended; true for the one caller that ended it. */
+        /** Ends the lease and gives its place back; true for the one caller that ended it. */
         private boolean finish() {
+            if (!markEnded()) {
+                return false;
+            }
+            givePlaceBack();
+            return true;
+        }
+
+        /**
+         * Ends the lease but keeps its place at the gate; true for the one caller that ended it, who must
+         * call {@link #givePlaceBack} once its connection is closed.
+         */
+        private boolean markEnded() {
             if (!ended.compareAndSet(false, true)) {
                 return false;
             }
             clear();
             ledger.active.remove(key, this);
             connectEnded();
+            return true;
+        }
+
+        private void givePlaceBack() {
             if (permit != null && ledger.gate != null) {
                 ledger.gate.release(permit);
             }
-            return true;
         }
 
         /** The lease opens a connection; counted at the gate until {@link #connectEnded} or the lease's end. */
@@ -220,19 +236,33 @@ public final class LeaseLedger {
         }
         int released = 0;
         for (Lease lease : active.values()) {
-            if (lease.owner == owner && lease.finish()) {
-                try {
-                    FaultPoint.reached("closedClientRelease");
-                    if (reclaimer.reclaim(lease, Reason.CLIENT_CLOSED)) {
-                        released++;
-                        counters.closedWithClient();
-                    }
-                } catch (Throwable error) {
-                    AgentErrors.record("releasing connections of a closed client in " + poolName, error);
-                }
+            if (lease.owner == owner && reclaim(lease, Reason.CLIENT_CLOSED, "releasing connections of a closed client in ")) {
+                released++;
+                counters.closedWithClient();
             }
         }
         return released;
+    }
+
+    /**
+     * Ends {@code lease} if no one else has, and closes its connection through the library. Its place at
+     * the gate is given back only after the connection is closed: a waiter given the place earlier would open
+     * its own connection while this one is still open, one more than HTTP_MAX_CONNECTIONS for a moment.
+     * True when this call ended the lease and the library closed a connection still leased.
+     */
+    private boolean reclaim(Lease lease, Reason reason, String failedWhile) {
+        if (!lease.markEnded()) {
+            return false;
+        }
+        try {
+            FaultPoint.reached(reason == Reason.LEAKED ? "leakReclaim" : "closedClientRelease");
+            return reclaimer.reclaim(lease, reason);
+        } catch (Throwable error) {
+            AgentErrors.record(failedWhile + poolName, error);
+            return false;
+        } finally {
+            lease.givePlaceBack();
+        }
     }
 
     /** The lease of {@code key} while it has not ended, or null. */
@@ -251,17 +281,8 @@ public final class LeaseLedger {
     }
 
     private void collected(Lease lease) {
-        if (!lease.finish()) {
-            return;
-        }
-        try {
-            FaultPoint.reached("leakReclaim");
-            if (!reclaimer.reclaim(lease, Reason.LEAKED)) {
-                return; // released without the library telling us (e.g. discarded): nothing leaked
-            }
-        } catch (Throwable error) {
-            AgentErrors.record("reclaiming a leaked connection of " + poolName, error);
-            return;
+        if (!reclaim(lease, Reason.LEAKED, "reclaiming a leaked connection of ")) {
+            return; // ended otherwise, or released without the library telling us (e.g. discarded): nothing leaked
         }
         counters.leak();
         captureAll |= sample;

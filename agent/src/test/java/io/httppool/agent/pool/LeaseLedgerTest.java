@@ -18,8 +18,11 @@ class LeaseLedgerTest {
     private final PoolCounters counters = new PoolCounters();
     private final LeaseGate gate = new LeaseGate(10, 10, LeaseGate.OnExhausted.WAIT, Clock.SYSTEM);
     private final List<Object> reclaimed = new ArrayList<>();
+    /** Places taken at the gate while each reclaimed connection was being closed. */
+    private final List<Integer> leasedWhileClosing = new ArrayList<>();
     private final LeaseLedger ledger = new LeaseLedger("test/pool", counters, clock, gate, "off", (lease, reason) -> {
         reclaimed.add(lease.key());
+        leasedWhileClosing.add(gate.leased());
         return true;
     });
 
@@ -50,6 +53,8 @@ class LeaseLedgerTest {
         lease(new Object(), k3, client);
         assertEquals(2, ledger.releaseOwnedBy(client));
         assertEquals(List.of(k1, k3), reclaimed.stream().sorted((a, b) -> a == k1 ? -1 : 1).toList());
+        assertEquals(List.of(3, 2), leasedWhileClosing,
+                "each place is given back only after its connection is closed, never to a waiter first");
         assertEquals(2, counters.releasedOnClose());
         assertEquals(0, counters.leaks(), "a closed client is no leak");
         assertEquals(1, gate.leased());
@@ -68,8 +73,21 @@ class LeaseLedgerTest {
         }
         assertEquals(1, counters.leaks());
         assertEquals(List.of(key), reclaimed);
+        assertEquals(List.of(1), leasedWhileClosing, "the place stays taken until the leaked connection is closed");
         assertEquals(0, gate.leased(), "the leaked place is free again");
         assertNull(ledger.end(key));
+    }
+
+    @Test
+    void aPlaceComesBackEvenWhenClosingTheConnectionFails() throws Exception {
+        LeaseLedger failing = new LeaseLedger("test/pool", counters, clock, gate, "off", (lease, reason) -> {
+            throw new IllegalStateException("broken library");
+        });
+        Object client = new Object();
+        failing.leased(new Object(), new Object(), client, "route", null, gate.acquire("route", 0));
+        assertEquals(0, failing.releaseOwnedBy(client));
+        assertEquals(0, gate.leased());
+        assertEquals(0, failing.active());
     }
 
     @Test
