@@ -42,14 +42,19 @@ public final class HookTransformer implements ClassFileTransformer {
         for (Libraries.Known known : libraries) {
             LibrarySupport support = new LibrarySupport(known, definer);
             for (String type : known.hookedTypes()) {
-                List<LibrarySupport> supports = librariesByType.get(type);
-                if (supports == null) {
-                    supports = new ArrayList<>();
-                    librariesByType.put(type, supports);
-                }
-                supports.add(support);
+                addTo(librariesByType, type, support);
             }
         }
+    }
+
+    /** Adds {@code value} to the list of {@code key}; no computeIfAbsent, since premain avoids lambdas. */
+    private static <K, V> void addTo(Map<K, List<V>> lists, K key, V value) {
+        List<V> list = lists.get(key);
+        if (list == null) {
+            list = new ArrayList<>();
+            lists.put(key, list);
+        }
+        list.add(value);
     }
 
     /** Internal names of every hooked type: classes already loaded with these names are retransformed on late attach. */
@@ -119,12 +124,7 @@ public final class HookTransformer implements ClassFileTransformer {
                 LibraryInstrumentation made = known.create();
                 Map<String, List<Hook>> byType = new HashMap<>();
                 for (Hook hook : made.hooks()) {
-                    List<Hook> hooks = byType.get(hook.type());
-                    if (hooks == null) {
-                        hooks = new ArrayList<>();
-                        byType.put(hook.type(), hooks);
-                    }
-                    hooks.add(hook);
+                    addTo(byType, hook.type(), hook);
                 }
                 helpers = new HelperInjector(made.helperClassNames(), made.helpersRequiring());
                 hooksByType = byType;
