@@ -82,6 +82,37 @@ final class OkHttpInternals {
     }
 
     /**
+     * When an idle connection became idle ({@code System.nanoTime()}, 4.x/5.x {@code idleAtNs}, 3.x
+     * {@code idleAtNanos}); null when it is in use or this version has neither field.
+     */
+    static Long idleSinceNanos(Object connection) throws IllegalAccessException {
+        synchronized (connection) {
+            if (!idle(connection)) {
+                return null;
+            }
+            Object since = get(connection, "idleAtNs", "idleAtNanos");
+            return since instanceof Long ? (Long) since : null;
+        }
+    }
+
+    /**
+     * Closes {@code connection} if no call uses it, checked and retired under the locks OkHttp takes to hand
+     * it to a call (3.x: the pool's, 4.x: the connection's), so that none is handed a connection being closed.
+     * True when it was idle and is now closed.
+     */
+    static boolean closeIfIdle(Object realPool, Object connection) throws Exception {
+        synchronized (realPool) {
+            synchronized (connection) {
+                if (!idle(connection)) {
+                    return false;
+                }
+                retire(connection);
+                return true;
+            }
+        }
+    }
+
+    /**
      * The connection takes no new exchange (OkHttp closes it when its last one ends); an idle one is closed
      * at once. 3.14 and 5.x: {@code noNewExchanges()}; 4.x: {@code noNewExchanges$okhttp()}.
      */

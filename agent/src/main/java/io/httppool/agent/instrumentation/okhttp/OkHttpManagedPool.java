@@ -10,7 +10,9 @@ import io.httppool.agent.pool.PoolCounters;
 import io.httppool.agent.pool.PoolStats;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,10 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
 
 /**
- * The shared OkHttp pool of one class loader: one {@code ConnectionPool} (idle limit
- * HTTP_MAX_KEEPALIVE_CONNECTIONS, keep-alive HTTP_KEEPALIVE_EXPIRY) and one dispatcher executor for every
+ * The shared OkHttp pool of one class loader: one {@code ConnectionPool} and one dispatcher executor for every
  * client whose builder left them at their defaults. OkHttp has no limit on connections in use (it opens
- * what its calls need, as per-request clients do) and reports total and idle connections only.
+ * what its calls need, as per-request clients do) and reports total and idle connections only. Idle
+ * connections: OkHttp keeps up to HTTP_MAX_CONNECTIONS of them (beyond it closes one at once) for
+ * HTTP_KEEPALIVE_EXPIRY, and the upkeep closes those beyond HTTP_MAX_KEEPALIVE_CONNECTIONS that no call used
+ * for a health interval ({@link OkHttpIdleTrim}).
  */
 final class OkHttpManagedPool extends BasicManagedPool {
 
@@ -32,6 +36,8 @@ final class OkHttpManagedPool extends BasicManagedPool {
     private final HostAddresses hosts;
     private final Clock clock;
     private final int maxIdle;
+    private final int keepIdle;
+    private final long demandWindowMillis;
     private final long keepAliveMillis;
     private final ExecutorService executor = newDispatcherExecutor();
     /** When each connection of the pool was added, weakly: for HTTP_POOL_MAX_CONNECTION_LIFETIME. */
@@ -39,10 +45,17 @@ final class OkHttpManagedPool extends BasicManagedPool {
     private volatile ConnectionPool current;
     private volatile Object currentReal;
 
-    OkHttpManagedPool(String name, String library, int maxIdle, long keepAliveMillis, ConnectionLifetime lifetime,
-                      HostAddresses hosts, Clock clock) throws IllegalAccessException {
+    /**
+     * @param maxIdle            OkHttp's own idle limit, applied at every release (HTTP_MAX_CONNECTIONS)
+     * @param keepIdle           idle connections kept once load falls (HTTP_MAX_KEEPALIVE_CONNECTIONS)
+     * @param demandWindowMillis how long a connection beyond {@code keepIdle} stays idle before the upkeep closes it
+     */
+    OkHttpManagedPool(String name, String library, int maxIdle, int keepIdle, long demandWindowMillis, long keepAliveMillis,
+                      ConnectionLifetime lifetime, HostAddresses hosts, Clock clock) throws IllegalAccessException {
         super(name, library, "default");
-        this.maxIdle = maxIdle;
+        this.maxIdle = Math.max(maxIdle, keepIdle);
+        this.keepIdle = keepIdle;
+        this.demandWindowMillis = demandWindowMillis;
         this.keepAliveMillis = keepAliveMillis;
         this.lifetime = lifetime;
         this.hosts = hosts;
@@ -91,13 +104,17 @@ final class OkHttpManagedPool extends BasicManagedPool {
         }
     }
 
-    /** Every second: connections past their lifetime, or to an address their host name left, are retired. */
+    /**
+     * Every second: connections past their lifetime, or to an address their host name left, are retired; idle
+     * ones beyond HTTP_MAX_KEEPALIVE_CONNECTIONS unused for a health interval are closed.
+     */
     @Override
     public void housekeep() {
         Object real = currentReal;
         try {
             long now = clock.currentTimeMillis();
-            for (Object connection : OkHttpInternals.connections(real)) {
+            List<Object> connections = OkHttpInternals.connections(real);
+            for (Object connection : connections) {
                 Long added = addedAt.get(connection);
                 if (added != null && lifetime.expired(added, now, connection)) {
                     addedAt.remove(connection);
@@ -112,8 +129,26 @@ final class OkHttpManagedPool extends BasicManagedPool {
                     counters().retiredByDns();
                 }
             }
+            closeIdleBeyondTheLimit(real, connections);
         } catch (Throwable error) {
             AgentErrors.record("retiring OkHttp connections of " + name(), error);
+        }
+    }
+
+    private void closeIdleBeyondTheLimit(Object real, List<Object> connections) throws Exception {
+        if (connections.size() <= keepIdle) {
+            return;
+        }
+        List<OkHttpIdleTrim.Idle> idle = new ArrayList<>();
+        for (Object connection : connections) {
+            Long since = OkHttpInternals.idleSinceNanos(connection);
+            if (since != null) {
+                idle.add(new OkHttpIdleTrim.Idle(connection, since));
+            }
+        }
+        long window = TimeUnit.MILLISECONDS.toNanos(demandWindowMillis);
+        for (Object connection : OkHttpIdleTrim.toClose(idle, keepIdle, window, clock.nanoTime())) {
+            OkHttpInternals.closeIfIdle(real, connection);
         }
     }
 

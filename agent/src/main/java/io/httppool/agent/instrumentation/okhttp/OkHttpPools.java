@@ -5,6 +5,7 @@ import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.pool.Clock;
 import io.httppool.agent.pool.ConnectionLifetime;
 import io.httppool.agent.pool.HostAddresses;
+import io.httppool.agent.pool.PoolPolicy;
 import io.httppool.agent.pool.SetupFingerprint;
 import io.httppool.agent.pool.SetupRegistry;
 import okhttp3.ConnectionPool;
@@ -33,12 +34,14 @@ final class OkHttpPools {
         return REGISTRY.getOrCreate(DEFAULT, "default", name -> {
             AgentConfig config = AgentConfig.current();
             try {
-                OkHttpManagedPool pool = new OkHttpManagedPool(name, LIBRARY, config.maxKeepAliveConnections(),
-                        config.keepAliveExpiry().toMillis(), new ConnectionLifetime(config.maxConnectionLifetime().toMillis()),
-                        HostAddresses.jvm(), Clock.SYSTEM);
-                AgentLog.log().info("Created managed pool {} for {}: one ConnectionPool (idle limit {}, keep-alive {} s) and one"
-                        + " dispatcher executor shared by every client that did not set its own", name, LIBRARY,
-                        config.maxKeepAliveConnections(), config.keepAliveExpiry().toMillis() / 1000.0);
+                long demandWindow = PoolPolicy.of(config, 0, 0).demandWindowMillis();
+                OkHttpManagedPool pool = new OkHttpManagedPool(name, LIBRARY, config.maxConnections(),
+                        config.maxKeepAliveConnections(), demandWindow, config.keepAliveExpiry().toMillis(),
+                        new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), HostAddresses.jvm(), Clock.SYSTEM);
+                AgentLog.log().info("Created managed pool {} for {}: one ConnectionPool (up to {} idle connections, {} once"
+                        + " unused for {} s; keep-alive {} s) and one dispatcher executor shared by every client that did not"
+                        + " set its own", name, LIBRARY, Math.max(config.maxConnections(), config.maxKeepAliveConnections()),
+                        config.maxKeepAliveConnections(), demandWindow / 1000.0, config.keepAliveExpiry().toMillis() / 1000.0);
                 return pool;
             } catch (IllegalAccessException error) {
                 throw new IllegalStateException("cannot create the shared OkHttp pool", error);

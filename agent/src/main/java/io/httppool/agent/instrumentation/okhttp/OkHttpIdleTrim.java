@@ -1,0 +1,42 @@
+package io.httppool.agent.instrumentation.okhttp;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which idle OkHttp connections the upkeep closes. OkHttp's own idle limit applies at every release (the
+ * longest-idle connection beyond it is evicted at once), so with HTTP_MAX_KEEPALIVE_CONNECTIONS as that limit a
+ * busy pool with more calls in flight than the limit closed connections between two calls and reopened them
+ * at the next (measured: 128 concurrent calls through one host, 2,174 TLS handshakes in a 70 s run against
+ * 116 for a shared client). So OkHttp is given HTTP_MAX_CONNECTIONS as its idle limit, and the upkeep closes,
+ * beyond the HTTP_MAX_KEEPALIVE_CONNECTIONS most recently used idle connections, those idle for a whole
+ * demand window (one health interval): a connection no call used in that window was not needed at the pool's
+ * recent peak. OkHttp hands calls the first fitting connection in its list, so under lighter load the same
+ * few stay in use and the rest age out; once load stops, the pool shrinks to the limit one window later.
+ */
+final class OkHttpIdleTrim {
+
+    /** An idle connection and when it became idle (OkHttp's own {@code System.nanoTime()} stamp). */
+    record Idle(Object connection, long idleSinceNanos) {
+    }
+
+    private OkHttpIdleTrim() {
+    }
+
+    /** The connections of {@code idle} to close at {@code nowNanos}, keeping the {@code keep} most recently used. */
+    static List<Object> toClose(List<Idle> idle, int keep, long windowNanos, long nowNanos) {
+        if (idle.size() <= keep) {
+            return List.of();
+        }
+        List<Idle> newestFirst = new ArrayList<>(idle);
+        newestFirst.sort(Comparator.comparingLong(Idle::idleSinceNanos).reversed());
+        List<Object> close = new ArrayList<>();
+        for (Idle candidate : newestFirst.subList(Math.max(0, keep), newestFirst.size())) {
+            if (nowNanos - candidate.idleSinceNanos() >= windowNanos) {
+                close.add(candidate.connection());
+            }
+        }
+        return close;
+    }
+}
