@@ -1,5 +1,7 @@
 package io.httppool.agent.instrumentation.apache5async;
 
+import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.pool.PoolPolicy;
 import io.httppool.agent.log.AgentErrors;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -35,9 +37,32 @@ final class Apache5AsyncIdleConnections {
     }
 
     /**
+     * How long an idle connection beyond HTTP_MAX_KEEPALIVE_CONNECTIONS stays before it is closed: one health
+     * interval ({@link PoolPolicy#demandWindowMillis}), so that a connection used at the pool's recent peak is
+     * kept, as the classic pool trims only beyond its recent peak. A second was too short: under steady load a
+     * pool's least recently used connections sat idle that long and were closed and reopened at the next rise
+     * (24 threads of short calls, idle limit 2: 26-34 connections where 24 serve).
+     */
+    static long trimAfterMillis(AgentConfig config) {
+        return PoolPolicy.of(config, 0, 0).demandWindowMillis();
+    }
+
+    /**
+     * The upkeep's two limits on idle connections: beyond the pool's {@code limit} (HTTP_MAX_CONNECTIONS, or the
+     * application's own: connections a burst opened beyond it while the shared manager had no limit, overflow)
+     * once idle {@code beyondLimitAfterMillis}, as the classic pool keeps nothing beyond its limit; beyond
+     * {@code maxIdle} (HTTP_MAX_KEEPALIVE_CONNECTIONS) once unused for {@link #trimAfterMillis}. Returns how many
+     * were closed.
+     */
+    static int trim(PoolingAsyncClientConnectionManager manager, AgentConfig config, int limit, int maxIdle,
+                    long beyondLimitAfterMillis, long nowMillis) {
+        int closed = closeIdleBeyond(manager, Math.max(limit, maxIdle), beyondLimitAfterMillis, nowMillis);
+        return closed + closeIdleBeyond(manager, maxIdle, trimAfterMillis(config), nowMillis);
+    }
+
+    /**
      * Closes idle connections beyond {@code maxIdle}, the longest idle first, of those idle at least
-     * {@code idleAtLeastMillis}; returns how many. A busy pool reuses its connections within microseconds,
-     * so with a second's minimum this only shrinks a pool whose load fell.
+     * {@code idleAtLeastMillis}; returns how many.
      */
     static int closeIdleBeyond(PoolingAsyncClientConnectionManager manager, int maxIdle, long idleAtLeastMillis, long nowMillis) {
         if (manager == null || manager.getTotalStats().getAvailable() <= maxIdle) {

@@ -38,7 +38,9 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
 
     /** A replaced client still busy after this long is closed anyway (a stream that never ends). */
     static final long MAX_DRAIN_MILLIS = 10 * 60_000;
-    static final long IDLE_TRIM_AFTER_MILLIS = 1_000;
+    /** Idle connections beyond HTTP_MAX_CONNECTIONS are closed once idle this long (checked every second). */
+    static final long IDLE_BEYOND_LIMIT_MILLIS = 1_000;
+
 
     private final AgentConfig config;
     private final HostAddresses hosts;
@@ -131,7 +133,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
         PoolingAsyncClientConnectionManager manager = client.manager();
         int before = manager != null ? manager.getTotalStats().getAvailable() : 0;
         client.closeExpiredAndIdle(idleExpiry.toMillis());
-        client.closeIdleBeyond(maxIdle, 0, clock.currentTimeMillis());
+        client.trimIdle(config, reportedMax, maxIdle, 0, clock.currentTimeMillis());
         closeDrained();
         return manager != null ? Math.max(0, before - manager.getTotalStats().getAvailable()) : 0;
     }
@@ -143,7 +145,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
             hosts.refresh(); // the setup's own DNS resolver (the JVM's is refreshed once for all pools)
         }
         real.housekeep();
-        real.client().closeIdleBeyond(config.maxKeepAliveConnections(), IDLE_TRIM_AFTER_MILLIS, clock.currentTimeMillis());
+        real.client().trimIdle(config, reportedMax, config.maxKeepAliveConnections(), IDLE_BEYOND_LIMIT_MILLIS, clock.currentTimeMillis());
         closeDrained();
     }
 

@@ -134,7 +134,7 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
         }
         int before = manager.getTotalStats().getAvailable();
         Apache5AsyncIdleConnections.closeExpiredAndIdle(manager, idleExpiry.toMillis());
-        Apache5AsyncIdleConnections.closeIdleBeyond(manager, maxIdle, 0, clock.currentTimeMillis());
+        Apache5AsyncIdleConnections.trim(manager, config, config.maxConnections(), maxIdle, 0, clock.currentTimeMillis());
         return Math.max(0, before - manager.getTotalStats().getAvailable());
     }
 
@@ -143,8 +143,8 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
     public void housekeep() {
         PoolingAsyncClientConnectionManager manager = current.manager();
         long now = clock.currentTimeMillis();
-        Apache5AsyncIdleConnections.closeIdleBeyond(manager, config.maxKeepAliveConnections(),
-                Apache5AsyncManagedPool.IDLE_TRIM_AFTER_MILLIS, now);
+        Apache5AsyncIdleConnections.trim(manager, config, config.maxConnections(), config.maxKeepAliveConnections(),
+                Apache5AsyncManagedPool.IDLE_BEYOND_LIMIT_MILLIS, now);
         int expired = Apache5AsyncIdleConnections.closeIdleOlderThan(manager, config.maxConnectionLifetime().toMillis(), now);
         for (int i = 0; i < expired; i++) {
             counters().expiredByLifetime();

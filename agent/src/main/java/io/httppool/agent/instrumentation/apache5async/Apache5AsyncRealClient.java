@@ -158,9 +158,9 @@ final class Apache5AsyncRealClient {
 
     // ---- idle connections (HTTP/1 builder) -------------------------------------------------------------
 
-    /** See {@link Apache5AsyncIdleConnections#closeIdleBeyond}. */
-    int closeIdleBeyond(int maxIdle, long idleAtLeastMillis, long nowMillis) {
-        return Apache5AsyncIdleConnections.closeIdleBeyond(manager, maxIdle, idleAtLeastMillis, nowMillis);
+    /** See {@link Apache5AsyncIdleConnections#trim}. */
+    int trimIdle(AgentConfig config, int limit, int maxIdle, long beyondLimitAfterMillis, long nowMillis) {
+        return Apache5AsyncIdleConnections.trim(manager, config, limit, maxIdle, beyondLimitAfterMillis, nowMillis);
     }
 
     /** Closes expired connections, and idle ones older than {@code idleMillis} when positive. */
