@@ -229,7 +229,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         if (idleExpiry.toMillis() > 0) {
             closeIdleOlderThan(manager, idleExpiry.toMillis());
         }
-        trimIdle(manager, idleToKeep(manager, maxIdleConnections, ledger.recentPeak().peak(clock.currentTimeMillis(), demandWindowMillis)), 0);
+        trimIdle(manager, idleToKeep(manager, maxIdleConnections, ledger.recentPeak().demand(clock.currentTimeMillis(), demandWindowMillis)), 0);
         generations.drain();
         return Math.max(0, before - available(manager));
     }
@@ -257,11 +257,12 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     /**
      * How many idle connections stay open: the keep-alive limit, or more while the pool needed more lately.
      * HTTP_MAX_KEEPALIVE_CONNECTIONS bounds what stays open once load falls, never what a busy pool reuses:
-     * with {@code recentPeak} leased at once within the last health interval ({@link PoolPolicy#demandWindowMillis}),
-     * as many idle ones are kept as it takes to serve that peak again without opening a connection (a pool whose
-     * load fluctuates, or stalls in a GC pause and then bursts, would otherwise close its least-used connections
-     * in the lulls and pay a handshake for each at the next burst). Once load stops the peak leaves the window,
-     * and the pool shrinks to the limit about one health interval later. Leases
+     * with {@code recentPeak} leased at once lately ({@link RecentPeak#demand}: while requests keep coming, within
+     * the last few health intervals), as many idle ones are kept as it takes to serve that peak again without
+     * opening a connection (a pool whose load fluctuates, or stalls in a GC pause and then bursts, would otherwise
+     * close its least-used connections in the lulls and pay a handshake for each at the next burst). Once load
+     * stops, the pool shrinks to the limit about one health interval ({@link PoolPolicy#demandWindowMillis})
+     * later. Leases
      * beyond HTTP_MAX_CONNECTIONS (overflow) do not count: the pool keeps no more than its limit.
      */
     private int idleToKeep(M manager, int maxIdle, int recentPeak) {

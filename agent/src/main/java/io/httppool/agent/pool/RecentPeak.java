@@ -10,6 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not closed and reopened: one TLS handshake each time), and once load stops this figure falls to what is
  * leased then, one window later.
  *
+ * <p>While requests keep coming, {@link #demand} remembers the peak of the last {@value #BUSY_MEMORY_WINDOWS}
+ * windows, not one: at 128 concurrent requests the pool's need swings between a few and most of its
+ * connections, and a one-window memory trimmed the pool after a quieter minute and the next burst opened
+ * the connections again (+20 and +5 TLS handshakes within 15 s in one run). A pool that had no lease for a
+ * whole window is idle: then its demand is zero and it shrinks to the limit.
+ *
  * <p>Fed on every lease ({@link #observe}: one read of an atomic, a compare-and-set only when a new high is
  * reached); {@link #roll}ed once a second by the housekeeping thread, which keeps one peak per roll.
  */
@@ -17,6 +23,9 @@ public final class RecentPeak {
 
     /** The shortest window: a few housekeeping seconds, so that one quiet second never counts as "load stopped". */
     public static final long MIN_WINDOW_MILLIS = 2_000;
+
+    /** How many windows back a pool still in use remembers its peak (see {@link #demand}). */
+    public static final int BUSY_MEMORY_WINDOWS = 5;
 
     private record Period(long endMillis, int peak) {
     }
@@ -34,21 +43,43 @@ public final class RecentPeak {
 
     /**
      * Ends the current period at {@code nowMillis} and starts the next at {@code leasedNow} (what is held
-     * across the boundary counts in both); returns the most leased at once within {@code windowMillis}.
+     * across the boundary counts in both); returns {@link #demand} then.
      */
     public synchronized int roll(int leasedNow, long nowMillis, long windowMillis) {
         past.addLast(new Period(nowMillis, current.getAndSet(Math.max(0, leasedNow))));
-        return peak(nowMillis, windowMillis);
+        return demand(nowMillis, windowMillis);
     }
 
     /** The most leased at once within the {@code windowMillis} ending at {@code nowMillis}, the current period included. */
     public synchronized int peak(long nowMillis, long windowMillis) {
-        while (!past.isEmpty() && nowMillis - past.peekFirst().endMillis() > windowMillis) {
+        forget(nowMillis, windowMillis);
+        return peakSince(nowMillis - windowMillis);
+    }
+
+    /**
+     * How many connections the pool needs kept: zero when nothing was leased within the last window (load
+     * stopped), else the most leased at once within the last {@value #BUSY_MEMORY_WINDOWS} windows.
+     */
+    public synchronized int demand(long nowMillis, long windowMillis) {
+        forget(nowMillis, windowMillis);
+        if (peakSince(nowMillis - windowMillis) == 0) {
+            return 0;
+        }
+        return peakSince(nowMillis - BUSY_MEMORY_WINDOWS * windowMillis);
+    }
+
+    private void forget(long nowMillis, long windowMillis) {
+        while (!past.isEmpty() && nowMillis - past.peekFirst().endMillis() > BUSY_MEMORY_WINDOWS * windowMillis) {
             past.removeFirst();
         }
+    }
+
+    private int peakSince(long startMillis) {
         int peak = current.get();
         for (Period period : past) {
-            peak = Math.max(peak, period.peak());
+            if (period.endMillis() >= startMillis) {
+                peak = Math.max(peak, period.peak());
+            }
         }
         return peak;
     }

@@ -26,7 +26,8 @@ class RecentPeakTest {
             peak.observe(5);
             assertEquals(30, peak.roll(5, t, WINDOW), "still within the window at " + t + " ms");
         }
-        assertEquals(5, peak.roll(5, 2_000 + WINDOW, WINDOW), "out of the window: only what is leased now and lately");
+        peak.roll(5, 2_000 + WINDOW, WINDOW);
+        assertEquals(5, peak.peak(2_000 + WINDOW, WINDOW), "out of the window: only what is leased now and lately");
     }
 
     @Test
@@ -35,5 +36,27 @@ class RecentPeakTest {
         peak.roll(12, 1_000, WINDOW);
         assertEquals(12, peak.roll(0, 1_000 + WINDOW + 1, WINDOW), "12 were still held when the next period began");
         assertEquals(0, peak.roll(0, 2_000 + 2 * WINDOW, WINDOW), "nothing leased for a whole window");
+    }
+
+    @Test
+    void whileLeasesKeepComingThePeakOfTheLastFewWindowsIsKept() {
+        peak.observe(90);
+        peak.roll(5, 1_000, WINDOW);
+        long t = 1_000;
+        for (; t < 1_000 + RecentPeak.BUSY_MEMORY_WINDOWS * WINDOW; t += 1_000) {
+            peak.observe(5);
+            assertEquals(90, peak.roll(5, t + 1_000, WINDOW), "busy at " + t + " ms: the burst of 90 may come again");
+        }
+        peak.observe(5);
+        assertEquals(5, peak.roll(5, t + 2_000, WINDOW), "the burst is older than the busy memory");
+    }
+
+    @Test
+    void aPoolWithNoLeaseForAWindowNeedsNothing() {
+        peak.observe(90);
+        peak.roll(0, 1_000, WINDOW);
+        assertEquals(90, peak.demand(1_000 + WINDOW, WINDOW), "within the window");
+        peak.roll(0, 2_000 + WINDOW, WINDOW);
+        assertEquals(0, peak.demand(2_000 + WINDOW, WINDOW), "no lease for a whole window: load stopped, shrink to the limit");
     }
 }

@@ -2,6 +2,7 @@ package io.httppool.agent.instrumentation.apache5async;
 
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.pool.PoolPolicy;
+import io.httppool.agent.pool.RecentPeak;
 import io.httppool.agent.log.AgentErrors;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -51,13 +52,32 @@ final class Apache5AsyncIdleConnections {
      * The upkeep's two limits on idle connections: beyond the pool's {@code limit} (HTTP_MAX_CONNECTIONS, or the
      * application's own: connections a burst opened beyond it while the shared manager had no limit, overflow)
      * once idle {@code beyondLimitAfterMillis}, as the classic pool keeps nothing beyond its limit; beyond
-     * {@code maxIdle} (HTTP_MAX_KEEPALIVE_CONNECTIONS) once unused for {@link #trimAfterMillis}. Returns how many
-     * were closed.
+     * {@code maxIdle} (HTTP_MAX_KEEPALIVE_CONNECTIONS) once unused for {@link #trimAfterMillis} after load stopped,
+     * for {@value RecentPeak#BUSY_MEMORY_WINDOWS} times that while requests keep coming. Returns how many were
+     * closed.
      */
     static int trim(PoolingAsyncClientConnectionManager manager, AgentConfig config, int limit, int maxIdle,
                     long beyondLimitAfterMillis, long nowMillis) {
+        if (manager == null) {
+            return 0;
+        }
         int closed = closeIdleBeyond(manager, Math.max(limit, maxIdle), beyondLimitAfterMillis, nowMillis);
-        return closed + closeIdleBeyond(manager, maxIdle, trimAfterMillis(config), nowMillis);
+        long window = trimAfterMillis(config);
+        long unusedFor = busy(manager, window, nowMillis) ? RecentPeak.BUSY_MEMORY_WINDOWS * window : window;
+        return closed + closeIdleBeyond(manager, maxIdle, unusedFor, nowMillis);
+    }
+
+    /**
+     * Whether requests keep coming: a connection is leased now, or one was used within {@code windowMillis}.
+     * A busy pool keeps what it used within the last few windows (see {@link RecentPeak#demand}).
+     */
+    private static boolean busy(PoolingAsyncClientConnectionManager manager, long windowMillis, long nowMillis) {
+        if (manager.getTotalStats().getLeased() > 0) {
+            return true;
+        }
+        long[] lastUsed = {Long.MIN_VALUE};
+        forEachAvailable(manager, entry -> lastUsed[0] = Math.max(lastUsed[0], entry.getUpdated()));
+        return lastUsed[0] != Long.MIN_VALUE && nowMillis - lastUsed[0] < windowMillis;
     }
 
     /**

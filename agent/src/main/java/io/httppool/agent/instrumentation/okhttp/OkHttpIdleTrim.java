@@ -1,5 +1,6 @@
 package io.httppool.agent.instrumentation.okhttp;
 
+import io.httppool.agent.pool.RecentPeak;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.List;
  * at the next (measured: 128 concurrent calls through one host, 2,174 TLS handshakes in a 70 s run against
  * 116 for a shared client). So OkHttp is given HTTP_MAX_CONNECTIONS as its idle limit, and the upkeep closes,
  * beyond the HTTP_MAX_KEEPALIVE_CONNECTIONS most recently used idle connections, those idle for a whole
- * demand window (one health interval): a connection no call used in that window was not needed at the pool's
- * recent peak. OkHttp hands calls the first fitting connection in its list, so under lighter load the same
- * few stay in use and the rest age out; once load stops, the pool shrinks to the limit one window later.
+ * demand window (one health interval; while calls keep coming, a few): a connection no call used in that time
+ * was not needed at the pool's recent peak. OkHttp hands calls the first fitting connection in its list, so
+ * under lighter load the same few stay in use and the rest age out; once load stops, the pool shrinks to the
+ * limit one window later.
  */
 final class OkHttpIdleTrim {
 
@@ -24,16 +26,23 @@ final class OkHttpIdleTrim {
     private OkHttpIdleTrim() {
     }
 
-    /** The connections of {@code idle} to close at {@code nowNanos}, keeping the {@code keep} most recently used. */
-    static List<Object> toClose(List<Idle> idle, int keep, long windowNanos, long nowNanos) {
+    /**
+     * The connections of {@code idle} to close at {@code nowNanos}, keeping the {@code keep} most recently used.
+     * While calls keep coming ({@code inUse} connections, or one used within the window) a connection is closed
+     * only once unused for {@value RecentPeak#BUSY_MEMORY_WINDOWS} windows, as the classic pools remember their
+     * peak that long while busy ({@link RecentPeak#demand}); once load stopped, after one window.
+     */
+    static List<Object> toClose(List<Idle> idle, int inUse, int keep, long windowNanos, long nowNanos) {
         if (idle.size() <= keep) {
             return List.of();
         }
         List<Idle> newestFirst = new ArrayList<>(idle);
         newestFirst.sort(Comparator.comparingLong(Idle::idleSinceNanos).reversed());
+        boolean busy = inUse > 0 || nowNanos - newestFirst.get(0).idleSinceNanos() < windowNanos;
+        long unusedFor = busy ? RecentPeak.BUSY_MEMORY_WINDOWS * windowNanos : windowNanos;
         List<Object> close = new ArrayList<>();
         for (Idle candidate : newestFirst.subList(Math.max(0, keep), newestFirst.size())) {
-            if (nowNanos - candidate.idleSinceNanos() >= windowNanos) {
+            if (nowNanos - candidate.idleSinceNanos() >= unusedFor) {
                 close.add(candidate.connection());
             }
         }

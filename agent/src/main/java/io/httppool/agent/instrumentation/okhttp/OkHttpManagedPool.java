@@ -28,7 +28,7 @@ import okhttp3.ConnectionPool;
  * what its calls need, as per-request clients do) and reports total and idle connections only. Idle
  * connections: OkHttp keeps up to HTTP_MAX_CONNECTIONS of them (beyond it closes one at once) for
  * HTTP_KEEPALIVE_EXPIRY, and the upkeep closes those beyond HTTP_MAX_KEEPALIVE_CONNECTIONS that no call used
- * for a health interval ({@link OkHttpIdleTrim}).
+ * for a health interval after load stopped, or for a few while calls keep coming ({@link OkHttpIdleTrim}).
  */
 final class OkHttpManagedPool extends BasicManagedPool {
 
@@ -106,7 +106,7 @@ final class OkHttpManagedPool extends BasicManagedPool {
 
     /**
      * Every second: connections past their lifetime, or to an address their host name left, are retired; idle
-     * ones beyond HTTP_MAX_KEEPALIVE_CONNECTIONS unused for a health interval are closed.
+     * ones beyond HTTP_MAX_KEEPALIVE_CONNECTIONS unused for a while are closed ({@link OkHttpIdleTrim}).
      */
     @Override
     public void housekeep() {
@@ -147,7 +147,8 @@ final class OkHttpManagedPool extends BasicManagedPool {
             }
         }
         long window = TimeUnit.MILLISECONDS.toNanos(demandWindowMillis);
-        for (Object connection : OkHttpIdleTrim.toClose(idle, keepIdle, window, clock.nanoTime())) {
+        int inUse = connections.size() - idle.size();
+        for (Object connection : OkHttpIdleTrim.toClose(idle, inUse, keepIdle, window, clock.nanoTime())) {
             OkHttpInternals.closeIfIdle(real, connection);
         }
     }

@@ -2,6 +2,7 @@ package io.httppool.agent.instrumentation.okhttp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.httppool.agent.pool.RecentPeak;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +18,33 @@ class OkHttpIdleTrimTest {
 
     @Test
     void withinTheLimitNothingCloses() {
-        assertEquals(List.of(), OkHttpIdleTrim.toClose(List.of(idle("a", 2 * WINDOW), idle("b", 2 * WINDOW)), 2, WINDOW, NOW));
+        assertEquals(List.of(), OkHttpIdleTrim.toClose(List.of(idle("a", 2 * WINDOW), idle("b", 2 * WINDOW)), 0, 2, WINDOW, NOW));
     }
 
     @Test
-    void beyondTheLimitOnlyConnectionsUnusedForAWindowClose() {
-        List<OkHttpIdleTrim.Idle> idle = List.of(idle("busy-lately", WINDOW - 1), idle("old", 3 * WINDOW),
-                idle("newest", 1), idle("older", 2 * WINDOW), idle("just-a-window", WINDOW));
-        assertEquals(List.of("just-a-window", "older", "old"), OkHttpIdleTrim.toClose(idle, 1, WINDOW, NOW),
-                "the newest is kept by the limit; one used within the window is kept as part of the recent peak");
+    void onceLoadStoppedConnectionsUnusedForAWindowCloseBeyondTheLimit() {
+        List<OkHttpIdleTrim.Idle> idle = List.of(idle("old", 3 * WINDOW), idle("newest", WINDOW + 5),
+                idle("older", 2 * WINDOW), idle("just-a-window", WINDOW + 10));
+        assertEquals(List.of("just-a-window", "older", "old"), OkHttpIdleTrim.toClose(idle, 0, 1, WINDOW, NOW),
+                "nothing used for a window: the newest is kept by the limit, the rest close");
+    }
+
+    @Test
+    void whileCallsKeepComingOnlyConnectionsUnusedForTheBusyMemoryClose() {
+        long memory = RecentPeak.BUSY_MEMORY_WINDOWS * WINDOW;
+        List<OkHttpIdleTrim.Idle> idle = List.of(idle("used-lately", 5), idle("a-burst-ago", 2 * WINDOW),
+                idle("long-unused", memory));
+        assertEquals(List.of("long-unused"), OkHttpIdleTrim.toClose(idle, 0, 0, WINDOW, NOW),
+                "one used a minute ago: the pool is busy, and the burst that used the other may come again");
+        assertEquals(List.of("long-unused"), OkHttpIdleTrim.toClose(idle.subList(1, 3), 3, 0, WINDOW, NOW),
+                "calls in flight: busy as well");
+        assertEquals(List.of("a-burst-ago", "long-unused"), OkHttpIdleTrim.toClose(idle.subList(1, 3), 0, 0, WINDOW, NOW),
+                "none in use or used within a window: load stopped");
     }
 
     @Test
     void aBusyPoolLosesNoConnection() {
         List<OkHttpIdleTrim.Idle> idle = List.of(idle("a", 5), idle("b", 1_000), idle("c", 2_000_000_000L));
-        assertEquals(List.of(), OkHttpIdleTrim.toClose(idle, 0, WINDOW, NOW), "idle between two calls is no reason to close");
+        assertEquals(List.of(), OkHttpIdleTrim.toClose(idle, 0, 0, WINDOW, NOW), "idle between two calls is no reason to close");
     }
 }
