@@ -229,7 +229,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         if (idleExpiry.toMillis() > 0) {
             closeIdleOlderThan(manager, idleExpiry.toMillis());
         }
-        trimIdle(manager, idleToKeep(manager, maxIdleConnections, ledger.recentPeak().demand(clock.currentTimeMillis(), demandWindowMillis)), 0);
+        trimIdle(manager, maxIdleConnections, ledger.recentPeak().demand(clock.currentTimeMillis(), demandWindowMillis), 0);
         generations.drain();
         return Math.max(0, before - available(manager));
     }
@@ -243,8 +243,8 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
     public void housekeep() {
         retirement.refreshOwnResolver();
         M manager = manager();
-        int recentPeak = ledger.recentPeak().roll(ledger.active(), clock.currentTimeMillis(), demandWindowMillis);
-        trimIdle(manager, idleToKeep(manager, maxIdle, recentPeak), IDLE_TRIM_AFTER_MILLIS);
+        int recentPeak = ledger.recentPeak().roll(ledger.held(), clock.currentTimeMillis(), demandWindowMillis);
+        trimIdle(manager, maxIdle, recentPeak, IDLE_TRIM_AFTER_MILLIS);
         int moved = closeIdle(manager, entry -> retirement.moved(watchedHostOf(entry), addressOf(entry)));
         for (int i = 0; i < moved; i++) {
             counters().retiredByDns();
@@ -265,21 +265,36 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
      * later. Leases
      * beyond HTTP_MAX_CONNECTIONS (overflow) do not count: the pool keeps no more than its limit.
      */
-    private int idleToKeep(M manager, int maxIdle, int recentPeak) {
+    private int idleToKeep(int leased, int maxIdle, int recentPeak) {
         LeaseGate gate = admission.gate();
         int needed = gate != null ? Math.min(recentPeak, gate.max()) : recentPeak;
-        return Math.max(maxIdle, needed - libraryStats(manager).leased());
+        return Math.max(maxIdle, needed - leased);
     }
 
-    /** Closes the longest-idle connections beyond {@code maxIdle} that were idle at least {@code idleAtLeastMillis}. */
-    private void trimIdle(M manager, int maxIdle, long idleAtLeastMillis) {
-        int available = available(manager);
-        int keep = Math.max(0, maxIdle);
-        if (available > keep) {
+    /**
+     * Closes idle connections beyond {@link #idleToKeep}, at most as many as were beyond it in one snapshot
+     * of the pool (leased and idle counted together), and only ones idle at least {@code idleAtLeastMillis}.
+     * Under load connections move between leased and idle all the time: a keep figure computed from one
+     * instant's leases and applied to another instant's idle list closed connections of a pool that needed
+     * them all (27 closed and reopened at 128 concurrent requests in one run, overflow 0), hence one snapshot
+     * and the cap.
+     */
+    private void trimIdle(M manager, int maxIdle, int recentPeak, long idleAtLeastMillis) {
+        PoolStats stats = libraryStats(manager);
+        int keep = Math.max(0, idleToKeep(stats.leased(), maxIdle, recentPeak));
+        int excess = stats.available() - keep;
+        if (excess > 0) {
             long now = clock.currentTimeMillis();
             int[] seen = {0};
+            int[] closing = {0};
             // Visited most recently used first: the ones after the first `keep` are the longest idle.
-            closeIdle(manager, entry -> seen[0]++ >= keep && now - lastUsedMillis(entry) >= idleAtLeastMillis);
+            closeIdle(manager, entry -> {
+                if (seen[0]++ < keep || closing[0] >= excess || now - lastUsedMillis(entry) < idleAtLeastMillis) {
+                    return false;
+                }
+                closing[0]++;
+                return true;
+            });
         }
     }
 
