@@ -210,7 +210,7 @@ public final class LeaseLedger {
         if (replaced != null) {
             replaced.finish(); // the library reused a key it had released without telling us: settle the old one
         }
-        recentPeak.observe(active.size());
+        recentPeak.observe(held());
         LeakReclaimer.started();
         return lease;
     }
@@ -273,6 +273,18 @@ public final class LeaseLedger {
     /** Leases not ended yet. */
     public int active() {
         return active.size();
+    }
+
+    /**
+     * Leases held, as the pool's need is measured ({@link RecentPeak}): at least the places taken at the
+     * gate. A place is taken before the library hands out its connection and given back after the lease
+     * ended here, so the gate never counts fewer than the library has leased, while this ledger learns of a
+     * lease only after the library's lease returned: counted here alone, the peak came out a few below the
+     * connections the pool had opened, and the idle trim closed those few under steady load.
+     */
+    public int held() {
+        int tracked = active.size();
+        return gate != null ? Math.max(tracked, gate.leased()) : tracked;
     }
 
     /** The most leases held at once lately (see {@link RecentPeak}). */

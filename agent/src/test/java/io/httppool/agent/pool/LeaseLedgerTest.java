@@ -42,6 +42,18 @@ class LeaseLedgerTest {
     }
 
     @Test
+    void thePoolsNeedCountsPlacesTakenForLeasesTheLedgerHasNotSeenYet() throws Exception {
+        // Two requests have their places and the library's connections, but their leases are not tracked yet.
+        gate.acquire("route", 0);
+        gate.acquire("route", 0);
+        lease(new Object(), new Object(), null);
+        assertEquals(1, ledger.active());
+        assertEquals(3, ledger.held());
+        assertEquals(3, ledger.recentPeak().peak(clock.currentTimeMillis(), RecentPeak.MIN_WINDOW_MILLIS),
+                "the idle trim must keep the 3 connections the library has leased");
+    }
+
+    @Test
     void closingAClientClosesOnlyItsOwnLeases() throws Exception {
         Object client = new Object();
         Object other = new Object();
