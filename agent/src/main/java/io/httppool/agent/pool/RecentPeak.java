@@ -68,6 +68,17 @@ public final class RecentPeak {
         return peakSince(nowMillis - BUSY_MEMORY_WINDOWS * windowMillis);
     }
 
+    /**
+     * How long an idle connection beyond the keep-alive limit must have gone unused before an upkeep that
+     * judges connections by their last use (async HttpClient 5, OkHttp) closes it; the same rule as
+     * {@link #demand}. A busy pool (requests keep coming) keeps what it used at its peak for
+     * {@value #BUSY_MEMORY_WINDOWS} windows, as the next burst may need it again; an idle one shrinks after
+     * one window. Unit-agnostic: the result is in the unit of {@code windowMillisOrNanos}.
+     */
+    public static long unusedBeforeTrim(boolean busy, long windowMillisOrNanos) {
+        return busy ? BUSY_MEMORY_WINDOWS * windowMillisOrNanos : windowMillisOrNanos;
+    }
+
     private void forget(long nowMillis, long windowMillis) {
         while (!past.isEmpty() && nowMillis - past.peekFirst().endMillis() > BUSY_MEMORY_WINDOWS * windowMillis) {
             past.removeFirst();

@@ -59,4 +59,12 @@ class RecentPeakTest {
         peak.roll(0, 2_000 + WINDOW, WINDOW);
         assertEquals(0, peak.demand(2_000 + WINDOW, WINDOW), "no lease for a whole window: load stopped, shrink to the limit");
     }
+
+    @Test
+    void aBusyPoolKeepsUnusedConnectionsForItsMemoryAnIdleOneForOneWindowInAnyUnit() {
+        assertEquals(RecentPeak.BUSY_MEMORY_WINDOWS * WINDOW, RecentPeak.unusedBeforeTrim(true, WINDOW));
+        assertEquals(WINDOW, RecentPeak.unusedBeforeTrim(false, WINDOW));
+        long windowNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(WINDOW);
+        assertEquals(RecentPeak.BUSY_MEMORY_WINDOWS * windowNanos, RecentPeak.unusedBeforeTrim(true, windowNanos));
+    }
 }

@@ -63,7 +63,7 @@ final class Apache5AsyncIdleConnections {
         }
         int closed = closeIdleBeyond(manager, Math.max(limit, maxIdle), beyondLimitAfterMillis, nowMillis);
         long window = trimAfterMillis(config);
-        long unusedFor = busy(manager, window, nowMillis) ? RecentPeak.BUSY_MEMORY_WINDOWS * window : window;
+        long unusedFor = RecentPeak.unusedBeforeTrim(busy(manager, window, nowMillis), window);
         return closed + closeIdleBeyond(manager, maxIdle, unusedFor, nowMillis);
     }
 

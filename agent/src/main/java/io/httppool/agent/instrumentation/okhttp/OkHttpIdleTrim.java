@@ -39,7 +39,7 @@ final class OkHttpIdleTrim {
         List<Idle> newestFirst = new ArrayList<>(idle);
         newestFirst.sort(Comparator.comparingLong(Idle::idleSinceNanos).reversed());
         boolean busy = inUse > 0 || nowNanos - newestFirst.get(0).idleSinceNanos() < windowNanos;
-        long unusedFor = busy ? RecentPeak.BUSY_MEMORY_WINDOWS * windowNanos : windowNanos;
+        long unusedFor = RecentPeak.unusedBeforeTrim(busy, windowNanos);
         List<Object> close = new ArrayList<>();
         for (Idle candidate : newestFirst.subList(Math.max(0, keep), newestFirst.size())) {
             if (nowNanos - candidate.idleSinceNanos() >= unusedFor) {
