@@ -42,7 +42,8 @@ final class Apache5AsyncIdleConnections {
      * interval ({@link PoolPolicy#demandWindowMillis}), so that a connection used at the pool's recent peak is
      * kept, as the classic pool trims only beyond its recent peak. A second was too short: under steady load a
      * pool's least recently used connections sat idle that long and were closed and reopened at the next rise
-     * (24 threads of short calls, idle limit 2: 26-34 connections where 24 serve).
+     * (24 threads of short calls, idle limit 2: 26-34 connections where 24 serve). Computed once per pool (it
+     * builds a {@link PoolPolicy}), not at every upkeep.
      */
     static long trimAfterMillis(AgentConfig config) {
         return PoolPolicy.of(config, 0, 0).demandWindowMillis();
@@ -52,18 +53,17 @@ final class Apache5AsyncIdleConnections {
      * The upkeep's two limits on idle connections: beyond the pool's {@code limit} (HTTP_MAX_CONNECTIONS, or the
      * application's own: connections a burst opened beyond it while the shared manager had no limit, overflow)
      * once idle {@code beyondLimitAfterMillis}, as the classic pool keeps nothing beyond its limit; beyond
-     * {@code maxIdle} (HTTP_MAX_KEEPALIVE_CONNECTIONS) once unused for {@link #trimAfterMillis} after load stopped,
-     * for {@value RecentPeak#BUSY_MEMORY_WINDOWS} times that while requests keep coming. Returns how many were
-     * closed.
+     * {@code maxIdle} (HTTP_MAX_KEEPALIVE_CONNECTIONS) once unused for {@code demandWindowMillis} (the pool's
+     * {@link #trimAfterMillis}) after load stopped, for {@value RecentPeak#BUSY_MEMORY_WINDOWS} times that while
+     * requests keep coming. Returns how many were closed.
      */
-    static int trim(PoolingAsyncClientConnectionManager manager, AgentConfig config, int limit, int maxIdle,
+    static int trim(PoolingAsyncClientConnectionManager manager, long demandWindowMillis, int limit, int maxIdle,
                     long beyondLimitAfterMillis, long nowMillis) {
         if (manager == null) {
             return 0;
         }
         int closed = closeIdleBeyond(manager, Math.max(limit, maxIdle), beyondLimitAfterMillis, nowMillis);
-        long window = trimAfterMillis(config);
-        long unusedFor = RecentPeak.unusedBeforeTrim(busy(manager, window, nowMillis), window);
+        long unusedFor = RecentPeak.unusedBeforeTrim(busy(manager, demandWindowMillis, nowMillis), demandWindowMillis);
         return closed + closeIdleBeyond(manager, maxIdle, unusedFor, nowMillis);
     }
 

@@ -46,6 +46,8 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
     private final HostAddresses hosts;
     private final Clock clock;
     private final int reportedMax;
+    /** See {@link Apache5AsyncIdleConnections#trimAfterMillis}. */
+    private final long demandWindowMillis;
     private final List<Apache5AsyncRealClient> retired = new CopyOnWriteArrayList<>();
     private final RenewableClient<Apache5AsyncRealClient> real;
 
@@ -57,6 +59,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
         this.clock = clock;
         this.reportedMax = Apache5AsyncManagers.agentLimits(setup.manager()) ? config.maxConnections()
                 : Apache5AsyncManagers.limits(setup.manager(), config)[0];
+        this.demandWindowMillis = Apache5AsyncIdleConnections.trimAfterMillis(config);
         this.real = new RenewableClient<>(name, counters(), () -> Apache5AsyncRealClient.start(setup, counters(), config),
                 this::retire, new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), hosts, clock,
                 this::openConnections);
@@ -133,7 +136,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
         PoolingAsyncClientConnectionManager manager = client.manager();
         int before = manager != null ? manager.getTotalStats().getAvailable() : 0;
         client.closeExpiredAndIdle(idleExpiry.toMillis());
-        client.trimIdle(config, reportedMax, maxIdle, 0, clock.currentTimeMillis());
+        client.trimIdle(demandWindowMillis, reportedMax, maxIdle, 0, clock.currentTimeMillis());
         closeDrained();
         return manager != null ? Math.max(0, before - manager.getTotalStats().getAvailable()) : 0;
     }
@@ -145,7 +148,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
             hosts.refresh(); // the setup's own DNS resolver (the JVM's is refreshed once for all pools)
         }
         real.housekeep();
-        real.client().trimIdle(config, reportedMax, config.maxKeepAliveConnections(), IDLE_BEYOND_LIMIT_MILLIS, clock.currentTimeMillis());
+        real.client().trimIdle(demandWindowMillis, reportedMax, config.maxKeepAliveConnections(), IDLE_BEYOND_LIMIT_MILLIS, clock.currentTimeMillis());
         closeDrained();
     }
 

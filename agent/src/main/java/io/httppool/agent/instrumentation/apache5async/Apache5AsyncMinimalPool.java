@@ -34,6 +34,8 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
     private final Apache5AsyncSetup.Protocol protocol;
     private final AgentConfig config;
     private final Clock clock;
+    /** See {@link Apache5AsyncIdleConnections#trimAfterMillis}. */
+    private final long demandWindowMillis;
     private volatile Shared current; // null only while the first client is built
 
     /** A started minimal client and its connection manager (null for HTTP/2). */
@@ -50,6 +52,7 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
         this.protocol = protocol;
         this.config = config;
         this.clock = clock;
+        this.demandWindowMillis = Apache5AsyncIdleConnections.trimAfterMillis(config);
         this.current = start();
     }
 
@@ -134,7 +137,7 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
         }
         int before = manager.getTotalStats().getAvailable();
         Apache5AsyncIdleConnections.closeExpiredAndIdle(manager, idleExpiry.toMillis());
-        Apache5AsyncIdleConnections.trim(manager, config, config.maxConnections(), maxIdle, 0, clock.currentTimeMillis());
+        Apache5AsyncIdleConnections.trim(manager, demandWindowMillis, config.maxConnections(), maxIdle, 0, clock.currentTimeMillis());
         return Math.max(0, before - manager.getTotalStats().getAvailable());
     }
 
@@ -143,7 +146,7 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
     public void housekeep() {
         PoolingAsyncClientConnectionManager manager = current.manager();
         long now = clock.currentTimeMillis();
-        Apache5AsyncIdleConnections.trim(manager, config, config.maxConnections(), config.maxKeepAliveConnections(),
+        Apache5AsyncIdleConnections.trim(manager, demandWindowMillis, config.maxConnections(), config.maxKeepAliveConnections(),
                 Apache5AsyncManagedPool.IDLE_BEYOND_LIMIT_MILLIS, now);
         int expired = Apache5AsyncIdleConnections.closeIdleOlderThan(manager, config.maxConnectionLifetime().toMillis(), now);
         for (int i = 0; i < expired; i++) {

@@ -159,8 +159,8 @@ final class Apache5AsyncRealClient {
     // ---- idle connections (HTTP/1 builder) -------------------------------------------------------------
 
     /** See {@link Apache5AsyncIdleConnections#trim}. */
-    int trimIdle(AgentConfig config, int limit, int maxIdle, long beyondLimitAfterMillis, long nowMillis) {
-        return Apache5AsyncIdleConnections.trim(manager, config, limit, maxIdle, beyondLimitAfterMillis, nowMillis);
+    int trimIdle(long demandWindowMillis, int limit, int maxIdle, long beyondLimitAfterMillis, long nowMillis) {
+        return Apache5AsyncIdleConnections.trim(manager, demandWindowMillis, limit, maxIdle, beyondLimitAfterMillis, nowMillis);
     }
 
     /** Closes expired connections, and idle ones older than {@code idleMillis} when positive. */
