@@ -19,8 +19,11 @@ import java.util.List;
  */
 final class OkHttpIdleTrim {
 
-    /** An idle connection and when it became idle (OkHttp's own {@code System.nanoTime()} stamp). */
-    record Idle(Object connection, long idleSinceNanos) {
+    /**
+     * An idle connection, when it became idle (OkHttp's own {@code System.nanoTime()} stamp), and whether it
+     * was retired already ({@code noNewExchanges}: for its lifetime or a DNS move).
+     */
+    record Idle(Object connection, long idleSinceNanos, boolean retired) {
     }
 
     private OkHttpIdleTrim() {
@@ -31,14 +34,25 @@ final class OkHttpIdleTrim {
      * While calls keep coming ({@code inUse} connections, or one used within the window) a connection is closed
      * only once unused for {@value RecentPeak#BUSY_MEMORY_WINDOWS} windows, as the classic pools remember their
      * peak that long while busy ({@link RecentPeak#demand}); once load stopped, after one window.
+     *
+     * <p>A retired connection is on its way out (OkHttp closes it, but may list it until its keep-alive ends):
+     * it takes none of the {@code keep} places, which would leave fewer than {@code keep} usable connections,
+     * and is not closed again. Its last use still tells whether calls keep coming.
      */
     static List<Object> toClose(List<Idle> idle, int inUse, int keep, long windowNanos, long nowNanos) {
-        if (idle.size() <= keep) {
+        List<Idle> newestFirst = new ArrayList<>();
+        long lastUsedNanos = Long.MIN_VALUE;
+        for (Idle candidate : idle) {
+            lastUsedNanos = Math.max(lastUsedNanos, candidate.idleSinceNanos());
+            if (!candidate.retired()) {
+                newestFirst.add(candidate);
+            }
+        }
+        if (newestFirst.size() <= keep) {
             return List.of();
         }
-        List<Idle> newestFirst = new ArrayList<>(idle);
         newestFirst.sort(Comparator.comparingLong(Idle::idleSinceNanos).reversed());
-        boolean busy = inUse > 0 || nowNanos - newestFirst.get(0).idleSinceNanos() < windowNanos;
+        boolean busy = inUse > 0 || nowNanos - lastUsedNanos < windowNanos;
         long unusedFor = RecentPeak.unusedBeforeTrim(busy, windowNanos);
         List<Object> close = new ArrayList<>();
         for (Idle candidate : newestFirst.subList(Math.max(0, keep), newestFirst.size())) {

@@ -96,6 +96,17 @@ final class OkHttpInternals {
     }
 
     /**
+     * Whether the connection was retired: it takes no new exchange (field {@code noNewExchanges} in 3.14, 4.x
+     * and 5.x) and OkHttp closes it, though its list may still hold it for a while. False when this version
+     * has no such field.
+     */
+    static boolean retired(Object connection) throws IllegalAccessException {
+        synchronized (connection) {
+            return Boolean.TRUE.equals(get(connection, "noNewExchanges"));
+        }
+    }
+
+    /**
      * Closes {@code connection} if no call uses it, checked and retired under the locks OkHttp takes to hand
      * it to a call (3.x: the pool's, 4.x: the connection's), so that none is handed a connection being closed.
      * True when it was idle and is now closed.

@@ -143,7 +143,7 @@ final class OkHttpManagedPool extends BasicManagedPool {
         for (Object connection : connections) {
             Long since = OkHttpInternals.idleSinceNanos(connection);
             if (since != null) {
-                idle.add(new OkHttpIdleTrim.Idle(connection, since));
+                idle.add(new OkHttpIdleTrim.Idle(connection, since, OkHttpInternals.retired(connection)));
             }
         }
         long window = TimeUnit.MILLISECONDS.toNanos(demandWindowMillis);

@@ -13,7 +13,11 @@ class OkHttpIdleTrimTest {
     private static final long NOW = 1_000_000_000_000L;
 
     private static OkHttpIdleTrim.Idle idle(String name, long idleForNanos) {
-        return new OkHttpIdleTrim.Idle(name, NOW - idleForNanos);
+        return new OkHttpIdleTrim.Idle(name, NOW - idleForNanos, false);
+    }
+
+    private static OkHttpIdleTrim.Idle retired(String name, long idleForNanos) {
+        return new OkHttpIdleTrim.Idle(name, NOW - idleForNanos, true);
     }
 
     @Test
@@ -46,5 +50,22 @@ class OkHttpIdleTrimTest {
     void aBusyPoolLosesNoConnection() {
         List<OkHttpIdleTrim.Idle> idle = List.of(idle("a", 5), idle("b", 1_000), idle("c", 2_000_000_000L));
         assertEquals(List.of(), OkHttpIdleTrim.toClose(idle, 0, 0, WINDOW, NOW), "idle between two calls is no reason to close");
+    }
+
+    @Test
+    void aRetiredConnectionTakesNoPlaceAmongThoseKept() {
+        List<OkHttpIdleTrim.Idle> idle = List.of(retired("retired-for-its-lifetime", WINDOW + 5), idle("live", WINDOW + 10));
+        assertEquals(List.of(), OkHttpIdleTrim.toClose(idle, 0, 1, WINDOW, NOW),
+                "one usable idle connection within a limit of one: kept, though a retired one was used later");
+        List<OkHttpIdleTrim.Idle> more = List.of(retired("retired", WINDOW + 5), idle("live", WINDOW + 10),
+                idle("live-older", 2 * WINDOW));
+        assertEquals(List.of("live-older"), OkHttpIdleTrim.toClose(more, 0, 1, WINDOW, NOW),
+                "the most recently used usable connection is kept, and the retired one is not closed again");
+    }
+
+    @Test
+    void aRecentlyUsedRetiredConnectionStillTellsThatCallsKeepComing() {
+        List<OkHttpIdleTrim.Idle> idle = List.of(retired("retired", 5), idle("live", WINDOW + 10), idle("a-burst-ago", 2 * WINDOW));
+        assertEquals(List.of(), OkHttpIdleTrim.toClose(idle, 0, 1, WINDOW, NOW), "busy: nothing unused for the busy memory");
     }
 }
