@@ -41,7 +41,6 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
     /** Idle connections beyond HTTP_MAX_CONNECTIONS are closed once idle this long (checked every second). */
     static final long IDLE_BEYOND_LIMIT_MILLIS = 1_000;
 
-
     private final AgentConfig config;
     private final HostAddresses hosts;
     private final Clock clock;
