@@ -24,7 +24,8 @@ import io.httppool.it.harness.StatusEndpoint;
  * Issue 13: a full pool never fails a request that succeeds without the agent. 300 requests at once, each
  * on its own thread with its own {@code HttpClients.createDefault()}, to an upstream that answers after
  * 3 s: without the agent all succeed (a connection each); with the agent's default
- * ({@code HTTP_POOL_ON_EXHAUSTED=overflow}) all succeed too, about as fast, and afterwards the pool keeps
+ * ({@code HTTP_POOL_ON_EXHAUSTED=overflow}) all succeed too, going out at once as without it (counted at the
+ * server: connections open at once), and afterwards the pool keeps
  * no more than its limits; with {@code wait} the strict limit fails the excess with a clear error.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -58,18 +59,23 @@ class OverflowIT {
         RunResult without = burst(false).run();
         RunResult.Summary base = without.summary();
         assertEquals(String.valueOf(REQUESTS), base.get("successes"), "without the agent every request succeeds\n" + without.describe());
+        int atOnceWithout = upstream.maxOpen();
         assertTrue(upstream.awaitOpenAtMost(0, 10_000), "the per-request clients closed their connections");
 
         upstream.reset();
         RunResult with = burst(true).run();
         RunResult.Summary pooled = with.summary();
         AgentLog.assertPoolingOn(with);
-        String story = "without: " + base + "\nwith: " + pooled + "\n" + with.describe();
+        int atOnceWith = upstream.maxOpen();
+        String story = "without: " + base + " (" + atOnceWithout + " connections open at once at the server)\nwith: "
+                + pooled + " (" + atOnceWith + " at once)\n" + with.describe();
         assertEquals(String.valueOf(REQUESTS), pooled.get("successes"), "with the agent every request succeeds too\n" + story);
-        long slowestWithout = Long.parseLong(base.get("slowestMs"));
-        long slowestWith = Long.parseLong(pooled.get("slowestMs"));
-        assertTrue(slowestWith <= slowestWithout * 1.3 + 300, "the slowest request within 1.3x of without the agent: "
-                + slowestWith + " ms against " + slowestWithout + " ms\n" + story);
+        // "As fast" counted at the server, not timed: requests beyond HTTP_MAX_CONNECTIONS=100 went out with
+        // their own connections while the first 100 were still being answered (3 s each), instead of queueing
+        // for a place (then at most 100 would be open at once). Wall-clock times of two runs made one after
+        // the other differ by more than that on a busy machine (12.1 s against 17.2 s slowest request once).
+        assertTrue(atOnceWith > 100 && atOnceWith >= atOnceWithout * 0.9, "the requests beyond the limit went out at"
+                + " once, as without the agent: " + atOnceWith + " connections open at once against " + atOnceWithout + "\n" + story);
         List<String> advice = AgentLog.lines(with.stderr, "[http-pool-agent]", "Raise HTTP_MAX_CONNECTIONS");
         assertEquals(1, advice.size(), "one WARN per pool suggests raising the limit, with the peak\n" + story);
         assertTrue(advice.get(0).contains("HTTP_MAX_CONNECTIONS=100"), advice.get(0));
