@@ -69,12 +69,12 @@ final class HelperInjector {
     }
 
     /**
-     * Defines every helper in {@code loader}. Helpers are neither linked nor initialised here: this runs
+     * Defines {@code helpers} ({@link #bytesFor} {@code loader}) in {@code loader}. Helpers are neither linked nor initialised here: this runs
      * inside a class-file transformer, where running their static initialisers could load the very class
      * being transformed.
      */
-    void injectInto(ClassLoader loader, ClassDefiner definer) throws Throwable {
-        for (Map.Entry<String, byte[]> helper : bytesFor(loader).entrySet()) {
+    void injectInto(ClassLoader loader, Map<String, byte[]> helpers, ClassDefiner definer) throws Throwable {
+        for (Map.Entry<String, byte[]> helper : helpers.entrySet()) {
             try {
                 definer.define(loader, helper.getKey(), helper.getValue());
             } catch (LinkageError alreadyThere) {

@@ -176,10 +176,17 @@ public final class HookTransformer implements ClassFileTransformer {
             try {
                 FaultPoint.reached("libraryPrepare");
                 String unsupported = library.unsupportedReason(loader);
+                Map<String, byte[]> helperBytes = unsupported == null ? helpers.bytesFor(loader) : Map.of();
                 if (unsupported == null) {
-                    String missing = ReferenceCheck.missing(loader, library.hooks(), helpers.bytesFor(loader), library.packages());
-                    if (missing != null) {
-                        unsupported = "version " + library.versionIn(loader) + " lacks " + missing;
+                    String build = KnownBuilds.recognised(library.id(), loader);
+                    if (build != null) {
+                        AgentLog.log().debug("{} in {} is build {}, checked when the agent was built: no reference check",
+                                name, where, build);
+                    } else {
+                        String missing = ReferenceCheck.missing(loader, library.hooks(), helperBytes, library.packages());
+                        if (missing != null) {
+                            unsupported = "version " + library.versionIn(loader) + " lacks " + missing;
+                        }
                     }
                 }
                 if (unsupported == null && !library.helperClassNames().isEmpty()) {
@@ -196,7 +203,7 @@ public final class HookTransformer implements ClassFileTransformer {
                                 + " define its helper classes", name, where);
                         return false;
                     }
-                    helpers.injectInto(loader, classDefiner);
+                    helpers.injectInto(loader, helperBytes, classDefiner);
                 }
                 AgentLog.log().info("Pooling {} {} in {}", name, library.versionIn(loader), where);
                 return true;

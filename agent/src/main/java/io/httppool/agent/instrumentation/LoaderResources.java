@@ -64,6 +64,46 @@ final class LoaderResources {
     }
 
     /**
+     * The CRC-32 that the jar's directory records for {@code name} as {@code loader} (not the bootstrap loader)
+     * sees it, found the way {@link #open} finds the file, and without reading or inflating it; -1 when the name
+     * is absent, or when it is served from anything but a plain jar (a directory, a nested jar), where no CRC is
+     * at hand. Only while a preparation runs ({@link #acquire}), like every jar read here.
+     */
+    static long crcOf(ClassLoader loader, String name) {
+        if (loader == null) {
+            return -1;
+        }
+        for (String root : rootsOf(loader)) {
+            JarFile jar = jarOf(root);
+            if (jar != null) {
+                JarEntry entry = jar.getJarEntry(name);
+                if (entry != null) {
+                    return entry.getCrc();
+                }
+            } else if (!absentUnder(root, name)) {
+                return -1; // served from a directory (or may be): no CRC without reading it
+            }
+        }
+        URL url = loader.getResource(name);
+        String root = url == null ? null : remember(loader, url, name);
+        JarFile jar = root == null ? null : jarOf(root);
+        JarEntry entry = jar == null ? null : jar.getJarEntry(name);
+        return entry == null ? -1 : entry.getCrc();
+    }
+
+    /** Whether {@code root} is a directory that does not hold {@code name}; false when unsure. */
+    private static boolean absentUnder(String root, String name) {
+        if (!root.startsWith("file:")) {
+            return false;
+        }
+        try {
+            return !new File(new URI(root + name)).exists();
+        } catch (URISyntaxException | RuntimeException unsure) {
+            return false;
+        }
+    }
+
+    /**
      * Reads through a {@link JarFile} of the agent's own while a library is being prepared
      * ({@link #acquire}..{@link #release}): a {@code jar:} URL per name goes through the URL handler's
      * connection and cache for every class file, ~60% more time than the entry lookup itself for the ~50

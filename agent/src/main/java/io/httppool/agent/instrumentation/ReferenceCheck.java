@@ -96,6 +96,7 @@ final class ReferenceCheck {
 
     private final ClassLoader loader;
     private final Map<String, Members> parsed = new HashMap<>();
+    private Set<String> filesRead = new LinkedHashSet<>();
 
     /** The library's own packages: never looked up by reflection, even where they are JDK packages. */
     private final List<String> packages;
@@ -112,7 +113,17 @@ final class ReferenceCheck {
      *                 these are checked (JDK and agent classes are there by construction)
      */
     static String missing(ClassLoader loader, List<Hook> hooks, Map<String, byte[]> helpers, List<String> packages) {
+        return missing(loader, hooks, helpers, packages, new LinkedHashSet<>());
+    }
+
+    /**
+     * {@link #missing}, also naming in {@code filesRead} every class file of the library the answer was drawn
+     * from ({@code org/x/Y.class}): the same files, byte for byte, give the same answer ({@link KnownBuilds}).
+     */
+    static String missing(ClassLoader loader, List<Hook> hooks, Map<String, byte[]> helpers, List<String> packages,
+                          Set<String> filesRead) {
         ReferenceCheck check = new ReferenceCheck(loader, packages);
+        check.filesRead = filesRead;
         Set<String> missing = new LinkedHashSet<>();
         for (Hook hook : hooks) {
             if (hook.isOptional()) {
@@ -270,6 +281,7 @@ final class ReferenceCheck {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+        filesRead.add(type + ".class");
         Set<String> methods = new java.util.HashSet<>();
         Set<String> concrete = new java.util.HashSet<>();
         Set<String> fields = new java.util.HashSet<>();
