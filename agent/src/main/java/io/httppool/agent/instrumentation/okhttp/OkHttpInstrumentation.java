@@ -44,7 +44,8 @@ public final class OkHttpInstrumentation implements LibraryInstrumentation {
     public List<String> helperClassNames() {
         String pkg = OkHttpInstrumentation.class.getPackageName() + ".";
         // Every class of this package except this one; HelperListTest keeps the list complete.
-        return List.of(pkg + "OkHttpExecutorView", pkg + "OkHttpIdleTrim", pkg + "OkHttpIdleTrim$Idle", pkg + "OkHttpInternals", pkg + "OkHttpManagedPool", pkg + "OkHttpPools",
+        return List.of(pkg + "OkHttpExecutorView", pkg + "OkHttpIdleTrim", pkg + "OkHttpIdleTrim$Idle", pkg + "OkHttpInternals", pkg + "OkHttpInternals$FieldOf",
+                pkg + "OkHttpInternals$FieldOf$Resolved", pkg + "OkHttpManagedPool", pkg + "OkHttpPools",
                 pkg + "OkHttpHooks");
     }
 

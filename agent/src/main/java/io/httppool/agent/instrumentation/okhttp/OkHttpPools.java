@@ -24,6 +24,16 @@ final class OkHttpPools {
             new SetupRegistry<>("okhttp", LIBRARY, OkHttpPools.class.getClassLoader());
     /** Set while the agent builds OkHttp objects itself, and while it evicts: its own calls pass untouched. */
     private static final ThreadLocal<Boolean> AGENT = new ThreadLocal<>();
+    /** The builder's fields {@link #builderCreated} sets, by each version's names. */
+    private static final OkHttpInternals.FieldOf BUILDER_POOL = new OkHttpInternals.FieldOf("connectionPool");
+    private static final OkHttpInternals.FieldOf BUILDER_DISPATCHER = new OkHttpInternals.FieldOf("dispatcher");
+    private static final OkHttpInternals.FieldOf BUILDER_SOCKET_FACTORY =
+            new OkHttpInternals.FieldOf("sslSocketFactoryOrNull", "sslSocketFactory");
+    private static final OkHttpInternals.FieldOf BUILDER_TRUST_MANAGER = new OkHttpInternals.FieldOf("x509TrustManagerOrNull");
+    private static final OkHttpInternals.FieldOf BUILDER_CHAIN_CLEANER = new OkHttpInternals.FieldOf("certificateChainCleaner");
+    private static final OkHttpInternals.FieldOf BUILDER_CONNECT_TIMEOUT = new OkHttpInternals.FieldOf("connectTimeout");
+    private static final OkHttpInternals.FieldOf BUILDER_READ_TIMEOUT = new OkHttpInternals.FieldOf("readTimeout");
+    private static final OkHttpInternals.FieldOf BUILDER_WRITE_TIMEOUT = new OkHttpInternals.FieldOf("writeTimeout");
     /** The TLS objects OkHttp makes for a default client, made once (see {@link #builderCreated}). */
     private static volatile Object[] defaultTls;
 
@@ -64,20 +74,18 @@ final class OkHttpPools {
             return;
         }
         Object[] tls = defaultTls();
-        OkHttpInternals.set(builder, pool.connectionPool(), "connectionPool");
-        OkHttpInternals.set(builder, new Dispatcher(new OkHttpExecutorView(pool.executor())), "dispatcher");
+        BUILDER_POOL.set(builder, pool.connectionPool());
+        BUILDER_DISPATCHER.set(builder, new Dispatcher(new OkHttpExecutorView(pool.executor())));
         if (tls != null) {
             // 4.x/5.x: factory, trust manager, chain cleaner; 3.x: factory and chain cleaner.
-            if (!OkHttpInternals.set(builder, tls[0], "sslSocketFactoryOrNull")) {
-                OkHttpInternals.set(builder, tls[0], "sslSocketFactory");
-            }
-            OkHttpInternals.set(builder, tls[1], "x509TrustManagerOrNull");
-            OkHttpInternals.set(builder, tls[2], "certificateChainCleaner");
+            BUILDER_SOCKET_FACTORY.set(builder, tls[0]);
+            BUILDER_TRUST_MANAGER.set(builder, tls[1]);
+            BUILDER_CHAIN_CLEANER.set(builder, tls[2]);
         }
         AgentConfig config = AgentConfig.current();
-        OkHttpInternals.set(builder, millis(config.connectTimeout()), "connectTimeout");
-        OkHttpInternals.set(builder, millis(config.readTimeout()), "readTimeout");
-        OkHttpInternals.set(builder, millis(config.writeTimeout()), "writeTimeout");
+        BUILDER_CONNECT_TIMEOUT.set(builder, millis(config.connectTimeout()));
+        BUILDER_READ_TIMEOUT.set(builder, millis(config.readTimeout()));
+        BUILDER_WRITE_TIMEOUT.set(builder, millis(config.writeTimeout()));
     }
 
     private static int millis(java.time.Duration duration) {
