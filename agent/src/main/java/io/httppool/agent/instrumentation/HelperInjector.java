@@ -69,9 +69,9 @@ final class HelperInjector {
     }
 
     /**
-     * Defines {@code helpers} ({@link #bytesFor} {@code loader}) in {@code loader}. Helpers are neither linked nor initialised here: this runs
-     * inside a class-file transformer, where running their static initialisers could load the very class
-     * being transformed.
+     * Defines {@code helpers} ({@link #bytesFor} {@code loader}) in {@code loader}. Helpers are neither linked
+     * nor initialised here: this runs inside a class-file transformer, where running their static initialisers
+     * could load the very class being transformed.
      */
     void injectInto(ClassLoader loader, Map<String, byte[]> helpers, ClassDefiner definer) throws Throwable {
         for (Map.Entry<String, byte[]> helper : helpers.entrySet()) {

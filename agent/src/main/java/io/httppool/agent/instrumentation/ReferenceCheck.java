@@ -96,14 +96,16 @@ final class ReferenceCheck {
 
     private final ClassLoader loader;
     private final Map<String, Members> parsed = new HashMap<>();
-    private Set<String> filesRead = new LinkedHashSet<>();
+    /** The library class files read so far ({@code org/x/Y.class}). */
+    private final Set<String> filesRead;
 
     /** The library's own packages: never looked up by reflection, even where they are JDK packages. */
     private final List<String> packages;
 
-    private ReferenceCheck(ClassLoader loader, List<String> packages) {
+    private ReferenceCheck(ClassLoader loader, List<String> packages, Set<String> filesRead) {
         this.loader = loader;
         this.packages = packages;
+        this.filesRead = filesRead;
     }
 
     /**
@@ -122,8 +124,7 @@ final class ReferenceCheck {
      */
     static String missing(ClassLoader loader, List<Hook> hooks, Map<String, byte[]> helpers, List<String> packages,
                           Set<String> filesRead) {
-        ReferenceCheck check = new ReferenceCheck(loader, packages);
-        check.filesRead = filesRead;
+        ReferenceCheck check = new ReferenceCheck(loader, packages, filesRead);
         Set<String> missing = new LinkedHashSet<>();
         for (Hook hook : hooks) {
             if (hook.isOptional()) {
@@ -162,7 +163,7 @@ final class ReferenceCheck {
     static boolean holds(ClassLoader loader, String requirement) {
         int hash = requirement.indexOf('#');
         String owner = hash < 0 ? requirement : requirement.substring(0, hash);
-        Members members = new ReferenceCheck(loader, List.of(owner)).members(owner);
+        Members members = new ReferenceCheck(loader, List.of(owner), new LinkedHashSet<>()).members(owner);
         if (members == null || hash < 0) {
             return members != null;
         }

@@ -74,16 +74,6 @@ final class OkHttpInternals {
         }
     }
 
-    /** Sets the first of {@code names} that {@code owner}'s class declares; false when none. */
-    static boolean set(Object owner, Object value, String... names) throws IllegalAccessException {
-        Field field = field(owner.getClass(), names);
-        if (field == null) {
-            return false;
-        }
-        field.set(owner, value);
-        return true;
-    }
-
     /** The value of the first of {@code names} that {@code owner}'s class declares, or null. */
     static Object get(Object owner, String... names) throws IllegalAccessException {
         Field field = field(owner.getClass(), names);
