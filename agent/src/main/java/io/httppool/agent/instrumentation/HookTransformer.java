@@ -80,9 +80,9 @@ public final class HookTransformer implements ClassFileTransformer {
                 if (!support.readyIn(loader)) {
                     continue;
                 }
-                HookWeaver.Result woven = HookWeaver.weave(bytes, support.hooksOn(className));
-                if (woven.bytes() != null) {
-                    bytes = woven.bytes();
+                byte[] woven = support.weave(className, bytes);
+                if (woven != null) {
+                    bytes = woven;
                     changed = true;
                     AgentLog.log().debug("instrumented {} in {}", className, loader);
                 }
@@ -133,6 +133,15 @@ public final class HookTransformer implements ClassFileTransformer {
             return library;
         }
 
+        /**
+         * {@code classFile} with this library's hooks on {@code type} woven in, null when it has none there: the
+         * listed woven copy when the class file is one the build wove ({@link Prewoven}), else woven now.
+         */
+        byte[] weave(String type, byte[] classFile) {
+            byte[] woven = Prewoven.woven(known.id(), type, classFile);
+            return woven != null ? woven : HookWeaver.weave(classFile, hooksOn(type)).bytes();
+        }
+
         /** The hooks of this library on {@code type} (internal name); empty if it has none there. */
         synchronized List<Hook> hooksOn(String type) {
             library();
@@ -176,9 +185,9 @@ public final class HookTransformer implements ClassFileTransformer {
             try {
                 FaultPoint.reached("libraryPrepare");
                 String unsupported = library.unsupportedReason(loader);
-                Map<String, byte[]> helperBytes = unsupported == null ? helpers.bytesFor(loader) : Map.of();
+                String build = unsupported == null ? KnownBuilds.recognised(library.id(), loader) : null;
+                Map<String, byte[]> helperBytes = unsupported == null ? helpers.bytesFor(loader, build != null) : Map.of();
                 if (unsupported == null) {
-                    String build = KnownBuilds.recognised(library.id(), loader);
                     if (build != null) {
                         AgentLog.log().debug("{} in {} is build {}, checked when the agent was built: no reference check",
                                 name, where, build);
