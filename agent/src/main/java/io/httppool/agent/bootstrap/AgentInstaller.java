@@ -62,7 +62,7 @@ final class AgentInstaller {
         HookTransformer transformer = new HookTransformer(libraries, definerFor(instrumentation));
         instrumentation.addTransformer(transformer, true);
         long premainMillis = (System.nanoTime() - started) / 1_000_000;
-        AgentLog.log().info("http-pool-agent {} pooling ON (premain {} ms); {}", VERSION, premainMillis, config.describe());
+        AgentLog.startLine("http-pool-agent " + VERSION + " pooling ON (premain " + premainMillis + " ms); " + config.describe());
         if (attachedLate) {
             retransformLoaded(instrumentation, transformer);
         }

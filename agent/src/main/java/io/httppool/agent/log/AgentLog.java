@@ -19,23 +19,61 @@ public final class AgentLog {
     public static final String NAME = "[http-pool-agent]";
 
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
-    private static volatile Logger logger = new StderrLogger(NAME, Level.INFO, System.err);
+
+    /** The level and stream set last, read together; the logger over them is made on first use. */
+    private static final class Sink {
+        final String level;
+        final PrintStream out;
+        volatile Logger logger;
+
+        Sink(String level, PrintStream out) {
+            this.level = level;
+            this.out = out;
+        }
+    }
+
+    private static volatile Sink sink = new Sink("info", System.err);
 
     private AgentLog() {
     }
 
     /** Sets the level: {@code off}, {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}. */
     public static void configure(String level) {
-        logger = new StderrLogger(NAME, parse(level), System.err);
+        sink = new Sink(level, System.err);
     }
 
     /** For tests: the same logger writing to {@code out}. */
     static void configure(String level, PrintStream out) {
-        logger = new StderrLogger(NAME, parse(level), out);
+        sink = new Sink(level, out);
     }
 
     public static Logger log() {
+        Sink current = sink;
+        Logger logger = current.logger;
+        if (logger == null) {
+            // Two threads may each make one; both write the same lines to the same stream.
+            logger = new StderrLogger(NAME, parse(current.level), current.out);
+            current.logger = logger;
+        }
         return logger;
+    }
+
+    /**
+     * Writes an INFO line as {@link #log()} would, without the SLF4J API: premain's "pooling ON" line, in a JVM
+     * that may never log anything else, so the ~10 classes of the API and its formatter stay unloaded (a few ms
+     * of every start-up). Same stream, one {@code println} per line: order with the logger's lines holds.
+     */
+    public static void startLine(String message) {
+        Sink current = sink;
+        if (infoEnabled(current.level)) {
+            current.out.println(LogLine.of(System.currentTimeMillis(), "INFO", message));
+        }
+    }
+
+    /** Whether {@link #parse} of {@code level} lets INFO through, without loading SLF4J's {@code Level}. */
+    static boolean infoEnabled(String level) {
+        String name = level == null ? "info" : level.trim().toLowerCase(Locale.ROOT);
+        return !name.equals("off") && !name.equals("error") && !name.equals("warn");
     }
 
     /** Logs at WARN the first time {@code key} is seen; later calls with the same key are silent. */

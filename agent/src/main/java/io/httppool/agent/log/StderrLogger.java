@@ -67,10 +67,8 @@ final class StderrLogger extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                                                Throwable error) {
-        StringBuilder line = new StringBuilder(160);
-        UtcTimestamp.append(line, System.currentTimeMillis());
-        line.append(' ').append(level.name()).append(' ').append(name).append(" - ");
-        line.append(arguments == null ? pattern : MessageFormatter.basicArrayFormat(pattern, arguments));
+        StringBuilder line = LogLine.of(System.currentTimeMillis(), level.name(),
+                arguments == null ? pattern : MessageFormatter.basicArrayFormat(pattern, arguments));
         if (error != null) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));
