@@ -2,10 +2,20 @@ package io.httppool.agent.instrumentation;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.WeakHashMap;
 
-/** Reads a library's version from the properties file it ships, as seen from one class loader. */
+/**
+ * Reads a library's version from the properties file it ships, as seen from one class loader. Each answer
+ * is kept for the loader (weakly): the library's preparation reads it through the jar it has open anyway, and
+ * the helpers' pools ask again later, when no jar is open and a {@code jar:} URL would open the application's
+ * jar a second time (its whole directory read again, milliseconds of the first request with a large jar).
+ */
 public final class LibraryVersion {
+
+    private static final Map<ClassLoader, Map<String, String>> KNOWN = new WeakHashMap<>();
 
     private LibraryVersion() {
     }
@@ -15,6 +25,13 @@ public final class LibraryVersion {
         if (loader == null) {
             return "unknown";
         }
+        String question = resource + '#' + key;
+        String known = known(loader, question);
+        return known != null ? known : remember(loader, question, readNow(loader, resource, key));
+    }
+
+    /** The {@code key} of properties resource {@code resource}, read now, or "unknown". */
+    private static String readNow(ClassLoader loader, String resource, String key) {
         try (InputStream in = LoaderResources.open(loader, resource)) {
             if (in == null) {
                 return "unknown";
@@ -36,6 +53,27 @@ public final class LibraryVersion {
         if (loader == null) {
             return "unknown";
         }
+        String question = classResource + '@' + prefix;
+        String known = known(loader, question);
+        return known != null ? known : remember(loader, question, fromConstantNow(loader, classResource, prefix));
+    }
+
+    private static synchronized String known(ClassLoader loader, String question) {
+        Map<String, String> answers = KNOWN.get(loader);
+        return answers == null ? null : answers.get(question);
+    }
+
+    private static synchronized String remember(ClassLoader loader, String question, String answer) {
+        Map<String, String> answers = KNOWN.get(loader);
+        if (answers == null) {
+            answers = new HashMap<>();
+            KNOWN.put(loader, answers);
+        }
+        answers.put(question, answer);
+        return answer;
+    }
+
+    private static String fromConstantNow(ClassLoader loader, String classResource, String prefix) {
         try (InputStream in = LoaderResources.open(loader, classResource)) {
             if (in == null) {
                 return "unknown";
