@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.httppool.it.apps.AsyncExitHookApp;
 import io.httppool.it.apps.AsyncLifecycleApp;
 import io.httppool.it.apps.AsyncOwnResponseApp;
 import io.httppool.it.apps.InteractiveApp;
@@ -77,6 +78,27 @@ class Apache5AsyncIT extends UpstreamTest {
         assertTrue(a.get(1).contains("OK 200"), "premise: a started client makes requests: " + a.get(1));
         assertEquals(a, b, "with the agent as without it\n" + with.describe());
         assertTrue(AgentLog.lines(with.stderr, "Created managed pool apache5-async/default").size() == 1, with.describe());
+    }
+
+    /**
+     * At exit the agent stops the shared client's reactor (its threads, waiting in native code, would hold up
+     * the JVM's exit by ~300 ms) and puts an unstarted one in its place: an application's shutdown hook that
+     * calls out after that still gets its answer, as without the agent.
+     */
+    @Test
+    void aShutdownHookCallingOutAfterTheAgentsHookStillGetsItsAnswer() {
+        String[] args = {"url=" + upstream.http() + "/ok"};
+        RunResult without = JvmRunner.app(AsyncExitHookApp.class).name("async-exit-hook").args(args).run();
+        RunResult with = JvmRunner.app(AsyncExitHookApp.class).withAgent().env("HTTP_POOL_LOG_LEVEL", "debug")
+                .name("async-exit-hook").args(args).run();
+        for (RunResult run : List.of(without, with)) {
+            assertEquals(0, run.exitCode, run.describe());
+            assertTrue(run.stdout.contains("MAIN OK 200"), run.describe());
+            assertTrue(run.stdout.contains("HOOK OK 200"), "the hook's request after the agent's exit step\n" + run.describe());
+        }
+        AgentLog.assertPoolingOn(with);
+        assertEquals(1, AgentLog.lines(with.stderr, "Pool apache5-async/default: new client, JVM exit").size(),
+                "premise: the agent's hook replaced the shared client\n" + with.describe());
     }
 
     private static List<String> scenarios(RunResult run) {

@@ -59,7 +59,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
         this.reportedMax = Apache5AsyncManagers.agentLimits(setup.manager()) ? config.maxConnections()
                 : Apache5AsyncManagers.limits(setup.manager(), config)[0];
         this.demandWindowMillis = Apache5AsyncIdleConnections.trimAfterMillis(config);
-        this.real = new RenewableClient<>(name, counters(), () -> Apache5AsyncRealClient.start(setup, counters(), config),
+        this.real = new RenewableClient<>(name, counters(), () -> Apache5AsyncRealClient.build(setup, counters(), config),
                 this::retire, new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), hosts, clock,
                 this::openConnections);
     }
@@ -179,7 +179,11 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
 
     /**
      * JVM exit: waits up to {@code grace} for the requests in flight (on the current and on replaced
-     * clients), then closes idle connections. The clients stay usable for other shutdown hooks.
+     * clients), then replaces the current client by one not started yet and closes the old ones. Other
+     * shutdown hooks can still send requests: the first starts the new client. Why not leave the current
+     * one running: its reactor threads wait in {@code epoll} (native code), and the JVM's final safepoint
+     * waits up to ~300 ms for such threads before it exits; without the agent the application's own close
+     * had stopped them (measured: a JVM making one async call exited ~330 ms later with the agent).
      */
     @Override
     public void shutdown(Duration grace) {
@@ -193,10 +197,7 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
             }
         }
         try {
-            PoolingAsyncClientConnectionManager manager = real.client().manager();
-            if (manager != null) {
-                manager.closeIdle(org.apache.hc.core5.util.TimeValue.ZERO_MILLISECONDS);
-            }
+            real.renew("JVM exit", false);
             for (Apache5AsyncRealClient old : retired) {
                 old.close(CloseMode.GRACEFUL);
             }

@@ -35,6 +35,7 @@ final class Apache5AsyncRealClient {
     private final Apache5AsyncSessionCounter sessions;
     private final Function<HttpContext, HttpClientContext> contextAdaptor;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean started;
     private volatile boolean retired;
     private volatile long retiredAtMillis;
 
@@ -46,15 +47,18 @@ final class Apache5AsyncRealClient {
         this.contextAdaptor = adaptorOf(client);
     }
 
-    /** Builds and starts the real client of {@code setup}. */
-    static Apache5AsyncRealClient start(Apache5AsyncSetup setup, PoolCounters counters, AgentConfig config) {
+    /**
+     * Builds the real client of {@code setup}; its reactor starts with its first request ({@link #enter}). A
+     * client that never serves one never starts threads: the one that replaces the current client at JVM
+     * exit (see {@code Apache5AsyncManagedPool#shutdown}).
+     */
+    static Apache5AsyncRealClient build(Apache5AsyncSetup setup, PoolCounters counters, AgentConfig config) {
         try {
             PoolingAsyncClientConnectionManager manager = setup.protocol() == Apache5AsyncSetup.Protocol.HTTP
                     ? Apache5AsyncManagers.build(setup.manager(), setup.systemProperties(), config) : null;
             Apache5AsyncSessionCounter sessions = new Apache5AsyncSessionCounter(counters,
                     (org.apache.hc.core5.reactor.IOSessionListener) setup.value("ioSessionListener"));
             CloseableHttpAsyncClient client = setup.buildShared(manager, sessions);
-            client.start();
             return new Apache5AsyncRealClient(client, manager, sessions);
         } catch (IllegalAccessException error) {
             throw new IllegalStateException("cannot build a shared async client", error);
@@ -99,7 +103,17 @@ final class Apache5AsyncRealClient {
             exit();
             return false;
         }
+        if (!started) {
+            startOnce();
+        }
         return true;
+    }
+
+    private synchronized void startOnce() {
+        if (!started) {
+            client.start();
+            started = true;
+        }
     }
 
     void exit() {

@@ -188,6 +188,42 @@ class Apache5AsyncPooledClientTest {
         assertTrue(pool("apache5-async/default").isOpen(), "nothing shared was closed");
     }
 
+    /**
+     * JVM exit (the agent's shutdown hook calls {@code shutdown}): the shared client's reactor threads stop, since
+     * threads waiting in native code hold up the JVM's final safepoint (~300 ms), and a request made after that
+     * (another shutdown hook's) still works, on a new client started by it. Red when the shutdown leaves the
+     * shared client running.
+     */
+    @Test
+    void atExitTheSharedReactorStopsAndALaterRequestStillWorks() throws Exception {
+        java.util.function.Supplier<HttpAsyncClientBuilder> setup = () -> HttpAsyncClientBuilder.create()
+                .setThreadFactory(new org.apache.hc.core5.concurrent.DefaultThreadFactory("exit-test-dispatch", true));
+        ManagedPool pool;
+        try (CloseableHttpAsyncClient client = newClient(setup.get())) {
+            assertEquals("id=1 cookie=", get(client, "/echo?id=1"));
+            pool = PoolRegistry.all().stream().filter(p -> p.name().startsWith("apache5-async/custom"))
+                    .filter(p -> p.counters().requests() > 0).reduce((x, y) -> y).orElseThrow();
+        }
+        assertTrue(reactorThreads() > 0, "premise: the shared client's reactor runs");
+
+        pool.shutdown(java.time.Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reactorThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, reactorThreads(), "no reactor thread left running after the pool's exit");
+
+        try (CloseableHttpAsyncClient late = newClient(setup.get())) {
+            assertEquals("id=2 cookie=", get(late, "/echo?id=2"), "a request after the exit hook still succeeds");
+        }
+        assertTrue(pool.isOpen());
+    }
+
+    private static long reactorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("exit-test-dispatch") && t.isAlive()).count();
+    }
+
     @Test
     void aClientThroughAProxyKeepsItsConnectionsToItself() throws Exception {
         // The local server answers absolute-URI requests itself, so it serves as the "proxy" here.
