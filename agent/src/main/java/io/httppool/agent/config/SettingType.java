@@ -7,57 +7,71 @@ import java.util.Locale;
  * How the text of one setting becomes a value, and what text is accepted.
  * Each type rejects anything it would otherwise have to guess at: no trimming of units,
  * no clamping of out-of-range numbers.
+ *
+ * <p>One class with a kind, not a subclass per kind: the settings are read in premain of every JVM the
+ * agent is on, and each class loaded there is start-up time (five anonymous subclasses were ~1.5 ms).
  */
-abstract class SettingType<T> {
+final class SettingType<T> {
+
+    private static final int BOOL = 0;
+    private static final int INTEGER = 1;
+    private static final int SECONDS = 2;
+    private static final int ONE_OF = 3;
+    private static final int HOST = 4;
+
+    private final int kind;
+    /** INTEGER: the bounds; SECONDS: the bounds in milliseconds. */
+    private final long min;
+    private final long max;
+    /** ONE_OF: the accepted values. */
+    private final String[] choices;
+
+    private SettingType(int kind, long min, long max, String[] choices) {
+        this.kind = kind;
+        this.min = min;
+        this.max = max;
+        this.choices = choices;
+    }
 
     /** Parses the raw text or throws {@link IllegalArgumentException} with the accepted form as message. */
-    abstract T parse(String raw);
+    @SuppressWarnings("unchecked")
+    T parse(String raw) {
+        switch (kind) {
+            case BOOL:
+                return (T) parseBool(raw);
+            case INTEGER:
+                return (T) parseInteger(raw);
+            case SECONDS:
+                return (T) parseSeconds(raw);
+            case ONE_OF:
+                return (T) parseChoice(raw);
+            default:
+                return (T) parseHost(raw);
+        }
+    }
 
     /** What a valid value looks like, for error messages and the README. */
-    abstract String accepted();
+    String accepted() {
+        switch (kind) {
+            case BOOL:
+                return "true or false (also yes/no, on/off, 1/0)";
+            case INTEGER:
+                return "a whole number from " + min + " to " + max;
+            case SECONDS:
+                return "seconds from " + plain(min) + " to " + plain(max) + " (fractions allowed, e.g. 2.5)";
+            case ONE_OF:
+                return "one of " + String.join(", ", choices);
+            default:
+                return "a host name or IP address to bind to, e.g. 127.0.0.1";
+        }
+    }
 
     static SettingType<Boolean> bool() {
-        return new SettingType<>() {
-            @Override
-            Boolean parse(String raw) {
-                switch (raw.trim().toLowerCase(Locale.ROOT)) {
-                    case "true": case "yes": case "on": case "1":
-                        return Boolean.TRUE;
-                    case "false": case "no": case "off": case "0":
-                        return Boolean.FALSE;
-                    default:
-                        throw new IllegalArgumentException(accepted());
-                }
-            }
-
-            @Override
-            String accepted() {
-                return "true or false (also yes/no, on/off, 1/0)";
-            }
-        };
+        return new SettingType<>(BOOL, 0, 0, null);
     }
 
     static SettingType<Integer> integer(int min, int max) {
-        return new SettingType<>() {
-            @Override
-            Integer parse(String raw) {
-                long value;
-                try {
-                    value = Long.parseLong(raw.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(accepted());
-                }
-                if (value < min || value > max) {
-                    throw new IllegalArgumentException(accepted());
-                }
-                return (int) value;
-            }
-
-            @Override
-            String accepted() {
-                return "a whole number from " + min + " to " + max;
-            }
-        };
+        return new SettingType<>(INTEGER, min, max, null);
     }
 
     /**
@@ -66,26 +80,69 @@ abstract class SettingType<T> {
      * made from a double cost ~30 ms of start-up (its BigInteger tables are built through a fork-join task).
      */
     static SettingType<Duration> seconds(double minSeconds, double maxSeconds) {
-        long minMillis = Math.round(minSeconds * 1000);
-        long maxMillis = Math.round(maxSeconds * 1000);
-        return new SettingType<>() {
-            @Override
-            Duration parse(String raw) {
-                long millis = millisOf(raw.trim());
-                if (millis == TOO_PRECISE) {
-                    throw new IllegalArgumentException(accepted() + ", with at most 3 decimals");
-                }
-                if (millis == NOT_A_NUMBER || millis < minMillis || millis > maxMillis) {
-                    throw new IllegalArgumentException(accepted());
-                }
-                return Duration.ofMillis(millis);
-            }
+        return new SettingType<>(SECONDS, Math.round(minSeconds * 1000), Math.round(maxSeconds * 1000), null);
+    }
 
-            @Override
-            String accepted() {
-                return "seconds from " + plain(minMillis) + " to " + plain(maxMillis) + " (fractions allowed, e.g. 2.5)";
+    static SettingType<String> oneOf(String... choices) {
+        return new SettingType<>(ONE_OF, 0, 0, choices.clone());
+    }
+
+    /** A host name or IP literal to bind to: letters, digits, dots, dashes and colons only. */
+    static SettingType<String> host() {
+        return new SettingType<>(HOST, 0, 0, null);
+    }
+
+    private Boolean parseBool(String raw) {
+        switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "on": case "1":
+                return Boolean.TRUE;
+            case "false": case "no": case "off": case "0":
+                return Boolean.FALSE;
+            default:
+                throw new IllegalArgumentException(accepted());
+        }
+    }
+
+    private Integer parseInteger(String raw) {
+        long value;
+        try {
+            value = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(accepted());
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(accepted());
+        }
+        return (int) value;
+    }
+
+    private Duration parseSeconds(String raw) {
+        long millis = millisOf(raw.trim());
+        if (millis == TOO_PRECISE) {
+            throw new IllegalArgumentException(accepted() + ", with at most 3 decimals");
+        }
+        if (millis == NOT_A_NUMBER || millis < min || millis > max) {
+            throw new IllegalArgumentException(accepted());
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    private String parseChoice(String raw) {
+        String value = raw.trim().toLowerCase(Locale.ROOT);
+        for (String choice : choices) {
+            if (choice.equals(value)) {
+                return choice;
             }
-        };
+        }
+        throw new IllegalArgumentException(accepted());
+    }
+
+    private String parseHost(String raw) {
+        String value = raw.trim();
+        if (value.isEmpty() || value.length() > 253 || !hostCharacters(value)) {
+            throw new IllegalArgumentException(accepted());
+        }
+        return value;
     }
 
     private static final long NOT_A_NUMBER = -1;
@@ -135,45 +192,6 @@ abstract class SettingType<T> {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    static SettingType<String> oneOf(String... choices) {
-        return new SettingType<>() {
-            @Override
-            String parse(String raw) {
-                String value = raw.trim().toLowerCase(Locale.ROOT);
-                for (String choice : choices) {
-                    if (choice.equals(value)) {
-                        return choice;
-                    }
-                }
-                throw new IllegalArgumentException(accepted());
-            }
-
-            @Override
-            String accepted() {
-                return "one of " + String.join(", ", choices);
-            }
-        };
-    }
-
-    /** A host name or IP literal to bind to: letters, digits, dots, dashes and colons only. */
-    static SettingType<String> host() {
-        return new SettingType<>() {
-            @Override
-            String parse(String raw) {
-                String value = raw.trim();
-                if (value.isEmpty() || value.length() > 253 || !hostCharacters(value)) {
-                    throw new IllegalArgumentException(accepted());
-                }
-                return value;
-            }
-
-            @Override
-            String accepted() {
-                return "a host name or IP address to bind to, e.g. 127.0.0.1";
-            }
-        };
     }
 
     /** Letters, digits, dots, dashes, colons and brackets ({@code [::1]}); no regex at start-up. */
