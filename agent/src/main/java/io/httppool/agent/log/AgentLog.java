@@ -52,7 +52,7 @@ public final class AgentLog {
         Logger logger = current.logger;
         if (logger == null) {
             // Two threads may each make one; both write the same lines to the same stream.
-            logger = new StderrLogger(NAME, parse(current.level), current.out);
+            logger = StderrLogger.create(parse(current.level), current.out);
             current.logger = logger;
         }
         return logger;

@@ -3,6 +3,7 @@ package io.httppool.agent.log;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.slf4j.Logger;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
@@ -27,6 +28,14 @@ final class StderrLogger extends LegacyAbstractLogger {
 
     private final int threshold;
     private final transient PrintStream out;
+
+    /**
+     * A logger named {@link AgentLog#NAME}. Made here, typed as the interface, so that verifying
+     * {@link AgentLog} (loaded in premain) does not load SLF4J's {@code Logger} to check the assignment.
+     */
+    static Logger create(Level threshold, PrintStream out) {
+        return new StderrLogger(AgentLog.NAME, threshold, out);
+    }
 
     StderrLogger(String name, Level threshold, PrintStream out) {
         this.name = name;
