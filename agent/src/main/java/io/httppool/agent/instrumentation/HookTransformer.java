@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.instrumentation.weaving.Hook;
+import io.httppool.agent.instrumentation.weaving.HookFingerprint;
 import io.httppool.agent.instrumentation.weaving.HookWeaver;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
@@ -138,8 +139,9 @@ public final class HookTransformer implements ClassFileTransformer {
          * listed woven copy when the class file is one the build wove ({@link Prewoven}), else woven now.
          */
         byte[] weave(String type, byte[] classFile) {
-            byte[] woven = Prewoven.woven(known.id(), type, classFile);
-            return woven != null ? woven : HookWeaver.weave(classFile, hooksOn(type)).bytes();
+            List<Hook> hooks = hooksOn(type);
+            byte[] woven = Prewoven.woven(known.id(), type, classFile, HookFingerprint.of(hooks));
+            return woven != null ? woven : HookWeaver.weave(classFile, hooks).bytes();
         }
 
         /** The hooks of this library on {@code type} (internal name); empty if it has none there. */

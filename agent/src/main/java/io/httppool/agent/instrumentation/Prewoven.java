@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.instrumentation.weaving.ClassFilePatch;
+import io.httppool.agent.instrumentation.weaving.HookFingerprint;
 import io.httppool.agent.log.AgentErrors;
 
 import java.io.BufferedReader;
@@ -24,7 +25,9 @@ import java.util.zip.CRC32;
  * retransformation's reconstituted bytes) is woven as before.
  *
  * <p>The list is {@value #RESOURCE}; {@code PrewovenTest} weaves the hooked classes of the build's library
- * versions and fails when the list differs, so a change of the hooks cannot ship stale patches. The result
+ * versions and fails when the list differs. Each entry also carries the {@link HookFingerprint} of the hooks
+ * it was woven with, checked here, so a jar built without that test after a change of the hooks weaves at
+ * run time rather than patching with stale bytes. The result
  * of a patch is checked against the CRC-32 the list gives for it; a mismatch means a damaged list, is
  * counted as an agent error, and the class is woven at run time.
  */
@@ -36,16 +39,18 @@ final class Prewoven {
     static final class Entry {
         final String libraryId;
         final String className;
+        final long hooksFingerprint;
         final long originalCrc;
         final int originalLength;
         final long wovenCrc;
         final int wovenLength;
         final String patch;
 
-        Entry(String libraryId, String className, long originalCrc, int originalLength, long wovenCrc, int wovenLength,
-              String patch) {
+        Entry(String libraryId, String className, long hooksFingerprint, long originalCrc, int originalLength, long wovenCrc,
+              int wovenLength, String patch) {
             this.libraryId = libraryId;
             this.className = className;
+            this.hooksFingerprint = hooksFingerprint;
             this.originalCrc = originalCrc;
             this.originalLength = originalLength;
             this.wovenCrc = wovenCrc;
@@ -60,17 +65,18 @@ final class Prewoven {
     }
 
     /**
-     * {@code original} woven with {@code libraryId}'s hooks, or null when the list has no such class file
-     * (then the caller weaves it).
+     * {@code original} woven with {@code libraryId}'s hooks on the class, whose {@link HookFingerprint} is
+     * {@code hooksFingerprint}, or null when the list has no such class file woven with such hooks (then the
+     * caller weaves it).
      */
-    static byte[] woven(String libraryId, String className, byte[] original) {
+    static byte[] woven(String libraryId, String className, byte[] original, long hooksFingerprint) {
         List<Entry> entries = all().get(key(libraryId, className));
         if (entries == null) {
             return null;
         }
         long crc = crc32(original);
         for (Entry entry : entries) {
-            if (entry.originalLength == original.length && entry.originalCrc == crc) {
+            if (entry.originalLength == original.length && entry.originalCrc == crc && entry.hooksFingerprint == hooksFingerprint) {
                 return patchedOrNull(entry, original);
             }
         }
@@ -122,7 +128,8 @@ final class Prewoven {
 
     /**
      * The list's format: {@code #} comments, then one line per class file: library id, class (internal
-     * name), original CRC-32 (hex) and length, woven CRC-32 (hex) and length, the patch in Base64.
+     * name), the {@link HookFingerprint} of its hooks (hex), original CRC-32 (hex) and length, woven CRC-32
+     * (hex) and length, the patch in Base64.
      */
     static Map<String, List<Entry>> parse(InputStream in) throws IOException {
         Map<String, List<Entry>> entries = new HashMap<>();
@@ -133,11 +140,11 @@ final class Prewoven {
                 continue;
             }
             String[] words = line.split(" ");
-            if (words.length != 7) {
+            if (words.length != 8) {
                 throw new IOException("unreadable line in " + RESOURCE + ": " + line);
             }
-            Entry entry = new Entry(words[0], words[1], Long.parseLong(words[2], 16), Integer.parseInt(words[3]),
-                    Long.parseLong(words[4], 16), Integer.parseInt(words[5]), words[6]);
+            Entry entry = new Entry(words[0], words[1], Long.parseLong(words[2], 16), Long.parseLong(words[3], 16),
+                    Integer.parseInt(words[4]), Long.parseLong(words[5], 16), Integer.parseInt(words[6]), words[7]);
             String key = key(entry.libraryId, entry.className);
             List<Entry> list = entries.get(key);
             if (list == null) {
@@ -152,11 +159,12 @@ final class Prewoven {
     /** The list's text for {@code entries}, as {@link #parse} reads it. */
     static String format(List<Entry> entries) {
         StringBuilder text = new StringBuilder();
-        text.append("# Hooked classes of the library builds the agent's build tested, woven (see Prewoven): CRC-32 and\n")
-                .append("# length of the original, of the woven class, and the patch between them (Base64).\n")
+        text.append("# Hooked classes of the library builds the agent's build tested, woven (see Prewoven): the hooks'\n")
+                .append("# fingerprint, CRC-32 and length of the original, of the woven class, and the patch (Base64).\n")
                 .append("# Written by PrewovenTest: do not edit by hand.\n");
         for (Entry entry : entries) {
             text.append(entry.libraryId).append(' ').append(entry.className)
+                    .append(' ').append(String.format("%08x", entry.hooksFingerprint))
                     .append(' ').append(String.format("%08x", entry.originalCrc)).append(' ').append(entry.originalLength)
                     .append(' ').append(String.format("%08x", entry.wovenCrc)).append(' ').append(entry.wovenLength)
                     .append(' ').append(entry.patch).append('\n');

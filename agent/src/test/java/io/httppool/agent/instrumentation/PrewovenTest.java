@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.instrumentation.weaving.Hook;
+import io.httppool.agent.instrumentation.weaving.HookFingerprint;
 import io.httppool.agent.instrumentation.weaving.HookWeaver;
 import io.httppool.agent.instrumentation.weaving.PatchMaker;
 import io.httppool.agent.log.AgentErrors;
@@ -37,7 +38,7 @@ class PrewovenTest {
     private final ClassLoader loader = getClass().getClassLoader();
 
     /** One hooked class of this build's libraries: its class file and what the weaver makes of it. */
-    private record Woven(String libraryId, String type, byte[] original, byte[] woven) {
+    private record Woven(String libraryId, String type, long hooks, byte[] original, byte[] woven) {
     }
 
     @Test
@@ -49,14 +50,16 @@ class PrewovenTest {
     void everyListedClassGetsTheWeaversBytesAndAnyOtherClassFileNone() throws Exception {
         List<Woven> classes = wovenClasses();
         for (Woven each : classes) {
-            assertArrayEquals(each.woven(), Prewoven.woven(each.libraryId(), each.type(), each.original()), each.type());
+            assertArrayEquals(each.woven(), Prewoven.woven(each.libraryId(), each.type(), each.original(), each.hooks()), each.type());
 
             byte[] changed = each.original().clone();
             changed[changed.length / 2] ^= 1;
             long errorsBefore = AgentErrors.suppressedCount();
-            assertNull(Prewoven.woven(each.libraryId(), each.type(), changed), "a changed " + each.type() + " is woven at run time");
+            assertNull(Prewoven.woven(each.libraryId(), each.type(), changed, each.hooks()), "a changed " + each.type() + " is woven at run time");
             assertEquals(errorsBefore, AgentErrors.suppressedCount(), "another class file is not patched at all (no error)");
-            assertNull(Prewoven.woven("another-library", each.type(), each.original()), "the hooks of another library");
+            assertNull(Prewoven.woven("another-library", each.type(), each.original(), each.hooks()), "the hooks of another library");
+            assertNull(Prewoven.woven(each.libraryId(), each.type(), each.original(), each.hooks() ^ 1),
+                    "hooks changed since the list was written (a build that skipped this test): woven at run time");
         }
         assertTrue(classes.size() >= 20, "the libraries of this build have their hooked classes: " + classes.size());
     }
@@ -76,7 +79,7 @@ class PrewovenTest {
         byte[] original = classFile(listed.className);
         byte[] patch = Base64.getDecoder().decode(listed.patch);
         patch[patch.length - 1] ^= 1; // the last added byte: the patch still applies, its result is wrong
-        Prewoven.Entry damaged = new Prewoven.Entry(listed.libraryId, listed.className, listed.originalCrc, listed.originalLength,
+        Prewoven.Entry damaged = new Prewoven.Entry(listed.libraryId, listed.className, listed.hooksFingerprint, listed.originalCrc, listed.originalLength,
                 listed.wovenCrc, listed.wovenLength, Base64.getEncoder().encodeToString(patch));
         Map<String, List<Prewoven.Entry>> read = Prewoven.parse(new ByteArrayInputStream(
                 Prewoven.format(List.of(damaged)).getBytes(StandardCharsets.UTF_8)));
@@ -92,7 +95,7 @@ class PrewovenTest {
         List<Prewoven.Entry> entries = new ArrayList<>();
         for (Woven each : wovenClasses()) {
             byte[] patch = PatchMaker.between(each.original(), each.woven());
-            entries.add(new Prewoven.Entry(each.libraryId(), each.type(), Prewoven.crc32(each.original()), each.original().length,
+            entries.add(new Prewoven.Entry(each.libraryId(), each.type(), each.hooks(), Prewoven.crc32(each.original()), each.original().length,
                     Prewoven.crc32(each.woven()), each.woven().length, Base64.getEncoder().encodeToString(patch)));
         }
         assertFalse(entries.isEmpty());
@@ -107,7 +110,7 @@ class PrewovenTest {
                 byte[] original = classFile(type.getKey());
                 byte[] woven = HookWeaver.weave(original, type.getValue()).bytes();
                 if (woven != null) {
-                    classes.add(new Woven(library.id(), type.getKey(), original, woven));
+                    classes.add(new Woven(library.id(), type.getKey(), HookFingerprint.of(type.getValue()), original, woven));
                 }
             }
         }
