@@ -1,5 +1,8 @@
 package io.httppool.agent.instrumentation;
 
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
 import jdk.internal.misc.Unsafe;
 
 /**
@@ -12,7 +15,7 @@ import jdk.internal.misc.Unsafe;
  * without its checks for {@code java.*} names and signed packages (helpers are neither). Calling
  * {@code ClassLoader.defineClass} by reflection instead costs nothing on JDK 17 but, since JDK 18's
  * reflection runs on method handles, ~30 ms of method-handle classes spun on the first request of a
- * JDK 25 JVM. Helpers get no protection domain of their own (as the JDK's own classes).
+ * JDK 25 JVM.
  */
 public final class IsolatedDefiner {
 
@@ -21,8 +24,17 @@ public final class IsolatedDefiner {
     private IsolatedDefiner() {
     }
 
-    /** Defines the class; what the JVM throws (a LinkageError for a duplicate, say) comes out as it is. */
+    /**
+     * Defines the class; what the JVM throws (a LinkageError for a duplicate, say) comes out as it is. Only
+     * what {@code ClassLoader.defineClass} would accept: not into the bootstrap loader, no {@code java.*} name,
+     * and the protection domain that method gives a class defined without one (no code source location,
+     * the loader's permissions), not the all-permissions null domain.
+     */
     public static Class<?> define(ClassLoader loader, String name, byte[] bytes) {
-        return UNSAFE.defineClass(name, bytes, 0, bytes.length, loader, null);
+        if (loader == null || name == null || name.startsWith("java.")) {
+            throw new IllegalArgumentException("helper classes are defined into an application class loader only: " + name);
+        }
+        ProtectionDomain domain = new ProtectionDomain(new CodeSource(null, (Certificate[]) null), null, loader, null);
+        return UNSAFE.defineClass(name, bytes, 0, bytes.length, loader, domain);
     }
 }
