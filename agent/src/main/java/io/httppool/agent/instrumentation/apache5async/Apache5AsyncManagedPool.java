@@ -178,16 +178,22 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
     }
 
     /**
-     * JVM exit: waits up to {@code grace} for the requests in flight (on the current and on replaced
-     * clients), then replaces the current client by one not started yet and closes the old ones. Other
-     * shutdown hooks can still send requests: the first starts the new client. Why not leave the current
-     * one running: its reactor threads wait in {@code epoll} (native code), and the JVM's final safepoint
-     * waits up to ~300 ms for such threads before it exits; without the agent the application's own close
-     * had stopped them (measured: a JVM making one async call exited ~330 ms later with the agent).
+     * JVM exit: new requests go to a client not started yet (another shutdown hook may still send some: the
+     * first starts it), the replaced clients get up to {@code grace} for the requests in flight, and each one
+     * drained is closed. Why replace the current one: its reactor threads wait in {@code epoll} (native code),
+     * and the JVM's final safepoint waits up to ~300 ms for such threads before it exits; without the agent the
+     * application's own close had stopped them (measured: a JVM making one async call exited ~330 ms later
+     * with the agent). A client still busy when the grace ends is left running, as the JVM halts anyway: its
+     * requests are not cut off earlier than without the agent, and closing it could block past the grace.
      */
     @Override
     public void shutdown(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            real.renew("JVM exit", false);
+        } catch (RuntimeException error) {
+            AgentErrors.record("replacing the shared client of " + name() + " at exit", error);
+        }
         while (inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
@@ -196,10 +202,16 @@ final class Apache5AsyncManagedPool extends BasicManagedPool {
                 break;
             }
         }
-        try {
-            real.renew("JVM exit", false);
-            for (Apache5AsyncRealClient old : retired) {
+        for (Apache5AsyncRealClient old : retired) {
+            if (old.inFlight() == 0) {
                 old.close(CloseMode.GRACEFUL);
+                retired.remove(old);
+            }
+        }
+        try {
+            PoolingAsyncClientConnectionManager manager = real.client().manager();
+            if (manager != null) {
+                manager.closeIdle(org.apache.hc.core5.util.TimeValue.ZERO_MILLISECONDS);
             }
         } catch (RuntimeException error) {
             AgentErrors.record("closing " + name() + " at exit", error);

@@ -21,8 +21,8 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorStatus;
 
 /**
- * One shared real client of a setup, started: its I/O reactor threads and (HTTP/1 builder) its connection
- * manager serve every application client of the setup. Counts the requests it has in flight, so that once
+ * One shared real client of a setup: its I/O reactor threads (started by its first request) and (HTTP/1
+ * builder) its connection manager serve every application client of the setup. Counts the requests it has in flight, so that once
  * replaced it is closed only when they have finished.
  */
 final class Apache5AsyncRealClient {
@@ -36,6 +36,7 @@ final class Apache5AsyncRealClient {
     private final Function<HttpContext, HttpClientContext> contextAdaptor;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean started;
+    private boolean closed; // guarded by this
     private volatile boolean retired;
     private volatile long retiredAtMillis;
 
@@ -104,16 +105,31 @@ final class Apache5AsyncRealClient {
             return false;
         }
         if (!started) {
-            startOnce();
+            boolean running;
+            try {
+                running = startOnce();
+            } catch (RuntimeException | Error failed) {
+                exit();
+                throw failed;
+            }
+            if (!running) {
+                exit();
+                return false;
+            }
         }
         return true;
     }
 
-    private synchronized void startOnce() {
+    /** Starts the reactor once; false when this client was closed first (a closed client cannot start). */
+    private synchronized boolean startOnce() {
+        if (closed) {
+            return false;
+        }
         if (!started) {
             client.start();
             started = true;
         }
+        return true;
     }
 
     void exit() {
@@ -159,6 +175,9 @@ final class Apache5AsyncRealClient {
     }
 
     void close(CloseMode mode) {
+        synchronized (this) {
+            closed = true; // a request entering now takes the current client instead of starting this one
+        }
         try {
             client.close(mode);
         } catch (RuntimeException error) {

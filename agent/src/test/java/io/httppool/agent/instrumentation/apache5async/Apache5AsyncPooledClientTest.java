@@ -196,26 +196,37 @@ class Apache5AsyncPooledClientTest {
      */
     @Test
     void atExitTheSharedReactorStopsAndALaterRequestStillWorks() throws Exception {
-        java.util.function.Supplier<HttpAsyncClientBuilder> setup = () -> HttpAsyncClientBuilder.create()
-                .setThreadFactory(new org.apache.hc.core5.concurrent.DefaultThreadFactory("exit-test-dispatch", true));
+        // One thread factory for every client: one setup, so one pool and its shared client.
+        java.util.concurrent.ThreadFactory threads = new org.apache.hc.core5.concurrent.DefaultThreadFactory("exit-test-dispatch", true);
+        java.util.function.Supplier<HttpAsyncClientBuilder> setup = () -> HttpAsyncClientBuilder.create().setThreadFactory(threads);
         ManagedPool pool;
+        Future<SimpleHttpResponse> inFlight;
+        CloseableHttpAsyncClient busy = newClient(setup.get());
         try (CloseableHttpAsyncClient client = newClient(setup.get())) {
             assertEquals("id=1 cookie=", get(client, "/echo?id=1"));
             pool = PoolRegistry.all().stream().filter(p -> p.name().startsWith("apache5-async/custom"))
                     .filter(p -> p.counters().requests() > 0).reduce((x, y) -> y).orElseThrow();
         }
         assertTrue(reactorThreads() > 0, "premise: the shared client's reactor runs");
+        inFlight = busy.execute(SimpleRequestBuilder.get(base + "/slow?id=exit").build(), null);
+        Thread.sleep(300);
 
         pool.shutdown(java.time.Duration.ofSeconds(5));
+        assertTrue(inFlight.isDone(), "the exit step waited for the request in flight");
+        assertEquals("slow id=exit", inFlight.get().getBodyText(), "and it completed");
+        busy.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (reactorThreads() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertEquals(0, reactorThreads(), "no reactor thread left running after the pool's exit");
 
+        long requestsBefore = pool.counters().requests();
         try (CloseableHttpAsyncClient late = newClient(setup.get())) {
             assertEquals("id=2 cookie=", get(late, "/echo?id=2"), "a request after the exit hook still succeeds");
         }
+        assertEquals(requestsBefore + 1, pool.counters().requests(), "on the same pool");
+        assertTrue(reactorThreads() > 0, "which started its new client");
         assertTrue(pool.isOpen());
     }
 
