@@ -1,7 +1,6 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.instrumentation.weaving.Hook;
-import io.httppool.agent.instrumentation.weaving.HookFingerprint;
 import io.httppool.agent.instrumentation.weaving.HookWeaver;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
@@ -140,7 +139,7 @@ public final class HookTransformer implements ClassFileTransformer {
          */
         byte[] weave(String type, byte[] classFile) {
             List<Hook> hooks = hooksOn(type);
-            byte[] woven = Prewoven.woven(known.id(), type, classFile, HookFingerprint.of(hooks));
+            byte[] woven = Prewoven.woven(known.id(), type, classFile, hooks);
             return woven != null ? woven : HookWeaver.weave(classFile, hooks).bytes();
         }
 

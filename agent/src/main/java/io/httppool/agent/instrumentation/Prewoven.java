@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.instrumentation.weaving.ClassFilePatch;
+import io.httppool.agent.instrumentation.weaving.Hook;
 import io.httppool.agent.instrumentation.weaving.HookFingerprint;
 import io.httppool.agent.log.AgentErrors;
 
@@ -65,19 +66,19 @@ final class Prewoven {
     }
 
     /**
-     * {@code original} woven with {@code libraryId}'s hooks on the class, whose {@link HookFingerprint} is
-     * {@code hooksFingerprint}, or null when the list has no such class file woven with such hooks (then the
-     * caller weaves it).
+     * {@code original} woven with {@code hooks} ({@code libraryId}'s on the class), or null when the list has no
+     * such class file woven with such hooks (then the caller weaves it). The hooks' {@link HookFingerprint} is
+     * taken only for a class file the list has: a class of another version or of the JDK costs one CRC.
      */
-    static byte[] woven(String libraryId, String className, byte[] original, long hooksFingerprint) {
+    static byte[] woven(String libraryId, String className, byte[] original, List<Hook> hooks) {
         List<Entry> entries = all().get(key(libraryId, className));
         if (entries == null) {
             return null;
         }
         long crc = crc32(original);
         for (Entry entry : entries) {
-            if (entry.originalLength == original.length && entry.originalCrc == crc && entry.hooksFingerprint == hooksFingerprint) {
-                return patchedOrNull(entry, original);
+            if (entry.originalLength == original.length && entry.originalCrc == crc) {
+                return entry.hooksFingerprint == HookFingerprint.of(hooks) ? patchedOrNull(entry, original) : null;
             }
         }
         return null;

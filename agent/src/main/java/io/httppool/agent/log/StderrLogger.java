@@ -37,7 +37,7 @@ final class StderrLogger extends LegacyAbstractLogger {
         return new StderrLogger(AgentLog.NAME, threshold, out);
     }
 
-    StderrLogger(String name, Level threshold, PrintStream out) {
+    private StderrLogger(String name, Level threshold, PrintStream out) {
         this.name = name;
         this.threshold = threshold == null ? Integer.MAX_VALUE : threshold.toInt();
         this.out = out;

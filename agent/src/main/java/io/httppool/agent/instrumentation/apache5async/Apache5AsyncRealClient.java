@@ -22,8 +22,8 @@ import org.apache.hc.core5.reactor.IOReactorStatus;
 
 /**
  * One shared real client of a setup: its I/O reactor threads (started by its first request) and (HTTP/1
- * builder) its connection manager serve every application client of the setup. Counts the requests it has in flight, so that once
- * replaced it is closed only when they have finished.
+ * builder) its connection manager serve every application client of the setup. Counts the requests it has
+ * in flight, so that once replaced it is closed only when they have finished.
  */
 final class Apache5AsyncRealClient {
 
