@@ -1,24 +1,23 @@
 package io.httppool.agent.bootstrap;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 
 /**
  * The agent's entry point, kept tiny on purpose: whatever goes wrong while starting, the application
  * must start exactly as it would without the agent.
  *
- * <p>This one class is compiled for Java 8 (see agent/pom.xml) and names the rest of the agent only by
- * reflection: set fleet-wide through {@code JAVA_TOOL_OPTIONS}, the agent also reaches JVMs older than
- * the Java 17 it needs, and there a Java 17 entry point would fail to load and the JVM would refuse to
- * start. Here it says so in one line and the application runs without it.
+ * <p>This one class is compiled for Java 8 (see agent/pom.xml): set fleet-wide through {@code JAVA_TOOL_OPTIONS},
+ * the agent also reaches JVMs older than the Java 17 it needs, and there a Java 17 entry point would fail to load
+ * and the JVM would refuse to start. Here it says so in one line and the application runs without it. It calls
+ * {@link AgentInstaller} (a Java 17 class) directly, not by reflection: the JVM resolves a class named by a call
+ * only when the call first runs, and on an older Java that call never runs. Reflection cost ~1.5 ms of every
+ * start-up on JDK 17 (finding the method) and more on later JDKs, which spin method-handle classes for it.
+ * AgentEntryPointTest runs an older Java's path with AgentInstaller absent.
  */
 public final class AgentEntryPoint {
 
     /** The oldest Java the rest of the agent runs on (its class files are Java 17). */
     static final int REQUIRED_FEATURE = 17;
-
-    private static final String INSTALLER = "io.httppool.agent.bootstrap.AgentInstaller";
 
     private AgentEntryPoint() {
     }
@@ -34,22 +33,21 @@ public final class AgentEntryPoint {
     }
 
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
+        start(System.getProperty("java.specification.version"), agentArgs, instrumentation, attachedLate);
+    }
+
+    /** {@code specificationVersion}: this JVM's {@code java.specification.version} (a parameter for the test). */
+    static void start(String specificationVersion, String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
         try {
-            String tooOld = tooOld(System.getProperty("java.specification.version"));
+            String tooOld = tooOld(specificationVersion);
             if (tooOld != null) {
                 System.err.println("[http-pool-agent] " + tooOld);
                 return;
             }
-            // Two methods of premain's own shape rather than one with a boolean: since JDK 18 reflection calls
-            // through method handles, and a new shape costs its own generated classes (~20 ms on JDK 25), while
-            // this one's were made for calling premain.
-            Method install = Class.forName(INSTALLER).getDeclaredMethod(attachedLate ? "installLate" : "install",
-                    String.class, Instrumentation.class);
-            install.invoke(null, agentArgs, instrumentation);
+            AgentInstaller.install(agentArgs, instrumentation, attachedLate);
         } catch (Throwable error) {
-            Throwable cause = error instanceof InvocationTargetException ? error.getCause() : error;
             try {
-                System.err.println("[http-pool-agent] could not start, pooling OFF; the application runs without the agent: " + cause);
+                System.err.println("[http-pool-agent] could not start, pooling OFF; the application runs without the agent: " + error);
             } catch (Throwable ignored) {
                 // Nothing left to report with.
             }

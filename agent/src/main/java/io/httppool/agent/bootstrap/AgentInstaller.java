@@ -3,18 +3,15 @@ package io.httppool.agent.bootstrap;
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.config.ConfigLoader;
 import io.httppool.agent.health.Observability;
-import io.httppool.agent.instrumentation.ClassDefiner;
 import io.httppool.agent.instrumentation.HookTransformer;
 import io.httppool.agent.instrumentation.Libraries;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
-import io.httppool.agent.pool.PoolRegistry;
 import io.httppool.agent.threads.AgentThreads;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Reads the configuration and, when pooling is on, registers the agent's one transformer. Everything
@@ -22,25 +19,28 @@ import java.util.function.Supplier;
  * checks and JMX until the first pool exists (the status server, when asked for, starts at once on a
  * thread of its own). A JVM that never loads an HTTP client pays for reading the settings and one hash
  * lookup per loaded class, nothing more.
+ *
+ * <p>An instance is the action that starts health checks and reporting when the first pool registers: a
+ * {@code Runnable} class of its own would be one more class loaded in the premain of every JVM.
  */
-final class AgentInstaller {
+final class AgentInstaller implements Runnable {
 
     private static final String VERSION = versionOfThisJar();
 
-    private AgentInstaller() {
+    private final AgentConfig config;
+
+    private AgentInstaller(AgentConfig config) {
+        this.config = config;
     }
 
-    /** {@code premain}, through {@link AgentEntryPoint}. */
-    static void install(String agentArgs, Instrumentation instrumentation) {
-        install(agentArgs, instrumentation, false);
+    /** Starts health checks and reporting; run when the first pool registers. */
+    @Override
+    public void run() {
+        startObservability(config);
     }
 
-    /** {@code agentmain} (attached to a running JVM), through {@link AgentEntryPoint}. */
-    static void installLate(String agentArgs, Instrumentation instrumentation) {
-        install(agentArgs, instrumentation, true);
-    }
-
-    private static void install(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
+    /** {@code premain} ({@code attachedLate} false) or {@code agentmain}, through {@link AgentEntryPoint}. */
+    static void install(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
         long started = System.nanoTime();
         ConfigLoader.Result loaded = ConfigLoader.fromEnvironment(agentArgs);
         AgentConfig config = loaded.config();
@@ -59,43 +59,16 @@ final class AgentInstaller {
         }
 
         List<Libraries.Known> libraries = Libraries.enabled(config);
-        HookTransformer transformer = new HookTransformer(libraries, definerFor(instrumentation));
+        HookTransformer transformer = new HookTransformer(libraries, instrumentation, new AgentInstaller(config));
         instrumentation.addTransformer(transformer, true);
         long premainMillis = (System.nanoTime() - started) / 1_000_000;
         AgentLog.startLine("http-pool-agent " + VERSION + " pooling ON (premain " + premainMillis + " ms); " + config.describe());
         if (attachedLate) {
             retransformLoaded(instrumentation, transformer);
         }
-        PoolRegistry.onFirstPool(new Runnable() { // not a lambda: the first one costs milliseconds in premain
-            @Override
-            public void run() {
-                startObservability(config);
-            }
-        });
         if (config.statusPort() >= 0) {
             startObservability(config);
         }
-    }
-
-    /** The definer is set up when the first library class loads, not at start-up. */
-    private static Supplier<ClassDefiner> definerFor(Instrumentation instrumentation) {
-        return new Supplier<>() {
-            private ClassDefiner definer;
-            private boolean failed;
-
-            @Override
-            public synchronized ClassDefiner get() {
-                if (definer == null && !failed) {
-                    try {
-                        definer = ClassDefiner.create(instrumentation);
-                    } catch (Throwable error) {
-                        failed = true;
-                        AgentErrors.record("setting up helper-class injection", error);
-                    }
-                }
-                return definer;
-            }
-        };
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.StringJoiner;
  */
 public final class AgentConfig {
 
-    private static volatile AgentConfig current = defaults();
+    /** Null until the agent installs its configuration; {@link #current()} then answers the defaults. */
+    private static volatile AgentConfig installed;
 
     private final Map<Setting, Object> values;
     private final Map<Setting, String> sources;
@@ -24,11 +25,20 @@ public final class AgentConfig {
 
     /** The configuration in force; defaults until the agent installed its own. */
     public static AgentConfig current() {
-        return current;
+        AgentConfig config = installed;
+        return config != null ? config : Defaults.CONFIG;
     }
 
     public static void install(AgentConfig config) {
-        current = config;
+        installed = config;
+    }
+
+    /**
+     * The defaults, made on first use only: premain installs the configuration it read, and making the defaults
+     * there too (as a static initialiser of this class did) read every setting twice in every JVM's start.
+     */
+    private static final class Defaults {
+        static final AgentConfig CONFIG = defaults();
     }
 
     public static AgentConfig defaults() {

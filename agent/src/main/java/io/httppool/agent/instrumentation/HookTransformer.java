@@ -5,7 +5,9 @@ import io.httppool.agent.instrumentation.weaving.HookWeaver;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
+import io.httppool.agent.pool.PoolRegistry;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.function.Supplier;
 
 /**
  * The agent's one class-file transformer. For every class the JVM loads it does a hash lookup of the
@@ -28,21 +29,35 @@ import java.util.function.Supplier;
  * Nothing here throws to the JVM: an error leaves the class as it was and is counted.
  *
  * <p>Locking rule: this runs on the application thread that loads the class, possibly holding that
- * loader's lock. It takes only its own monitor (per library, never while waiting for another thread),
- * reads resources and defines helper classes; it never waits for an agent thread, and no agent thread
- * ever waits for it. So it cannot deadlock with the application's class loading.
+ * loader's lock. It takes only its own monitors (one per library, and inside it, briefly, the transformer's;
+ * never while waiting for another thread), reads resources and defines helper classes; it never waits for an
+ * agent thread, and no agent thread ever waits for it. So it cannot deadlock with the application's class
+ * loading.
  */
 public final class HookTransformer implements ClassFileTransformer {
 
-    private final Map<String, List<LibrarySupport>> librariesByType = new HashMap<>();
+    private final Map<String, List<Libraries.Known>> librariesByType = new HashMap<>();
+    private final Instrumentation instrumentation;
+    private final Runnable onFirstPool;
+    /** Guarded by this transformer; made when a library's first class loads, as is everything below. */
+    private final Map<Libraries.Known, LibrarySupport> supports = new HashMap<>();
+    private ClassDefiner definer;
+    private boolean definerFailed;
 
-    /** Only names are read here (see {@link Libraries.Known}): each library's hooks are built when its first class loads. */
-    public HookTransformer(List<Libraries.Known> libraries, Supplier<ClassDefiner> definer) {
+    /**
+     * Only names are read here (see {@link Libraries.Known}): each library's hooks, and the agent's own set-up for
+     * any library (helper-class definer, {@code onFirstPool}), wait for the first hooked class to load, since every
+     * class loaded in premain is start-up time of every JVM, one that never loads an HTTP client included.
+     *
+     * @param onFirstPool handed to {@link PoolRegistry#onFirstPool} when the first hooked class loads
+     */
+    public HookTransformer(List<Libraries.Known> libraries, Instrumentation instrumentation, Runnable onFirstPool) {
+        this.instrumentation = instrumentation;
+        this.onFirstPool = onFirstPool;
         // Plain loops, no lambdas: this runs in premain, where the first lambda costs milliseconds.
         for (Libraries.Known known : libraries) {
-            LibrarySupport support = new LibrarySupport(known, definer);
             for (String type : known.hookedTypes()) {
-                addTo(librariesByType, type, support);
+                addTo(librariesByType, type, known);
             }
         }
     }
@@ -68,15 +83,16 @@ public final class HookTransformer implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
-        List<LibrarySupport> supports = librariesByType.get(className);
-        if (supports == null) {
+        List<Libraries.Known> libraries = librariesByType.get(className);
+        if (libraries == null) {
             return null;
         }
         try {
             FaultPoint.reached("transform");
             byte[] bytes = classfileBuffer;
             boolean changed = false;
-            for (LibrarySupport support : supports) {
+            for (Libraries.Known library : libraries) {
+                LibrarySupport support = supportOf(library);
                 if (!support.readyIn(loader)) {
                     continue;
                 }
@@ -100,22 +116,45 @@ public final class HookTransformer implements ClassFileTransformer {
         return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     }
 
+    private synchronized LibrarySupport supportOf(Libraries.Known library) {
+        LibrarySupport support = supports.get(library);
+        if (support == null) {
+            if (supports.isEmpty()) {
+                PoolRegistry.onFirstPool(onFirstPool);
+            }
+            support = new LibrarySupport(library);
+            supports.put(library, support);
+        }
+        return support;
+    }
+
+    /** The helper-class definer, set up on first use; null when this JVM refuses one (counted once). */
+    private synchronized ClassDefiner definer() {
+        if (definer == null && !definerFailed) {
+            try {
+                definer = ClassDefiner.create(instrumentation);
+            } catch (Throwable error) {
+                definerFailed = true;
+                AgentErrors.record("setting up helper-class injection", error);
+            }
+        }
+        return definer;
+    }
+
     /**
      * One library's per-loader decision: checked and prepared once, remembered weakly. The library's
      * instrumentation, helpers and hooks are made on its first class's load.
      */
-    private static final class LibrarySupport {
+    private final class LibrarySupport {
         private final Libraries.Known known;
-        private final Supplier<ClassDefiner> definer;
         private final Map<ClassLoader, Boolean> ready = new WeakHashMap<>();
         private Boolean readyInBootLoader;
         private LibraryInstrumentation library;
         private HelperInjector helpers;
         private Map<String, List<Hook>> hooksByType;
 
-        LibrarySupport(Libraries.Known known, Supplier<ClassDefiner> definer) {
+        LibrarySupport(Libraries.Known known) {
             this.known = known;
-            this.definer = definer;
         }
 
         /** Made once, under this object's lock (every caller holds it). */
@@ -207,7 +246,7 @@ public final class HookTransformer implements ClassFileTransformer {
                     return false;
                 }
                 if (!library.helperClassNames().isEmpty()) {
-                    ClassDefiner classDefiner = definer.get();
+                    ClassDefiner classDefiner = definer();
                     if (classDefiner == null) {
                         AgentLog.log().warn("{} in {} is left alone (no pooling): this JVM does not let the agent"
                                 + " define its helper classes", name, where);
