@@ -104,13 +104,8 @@ final class SettingType<T> {
     }
 
     private Integer parseInteger(String raw) {
-        long value;
-        try {
-            value = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(accepted());
-        }
-        if (value < min || value > max) {
+        long value = wholeNumberOf(raw.trim());
+        if (value == NOT_A_NUMBER || value < min || value > max) {
             throw new IllegalArgumentException(accepted());
         }
         return (int) value;
@@ -188,6 +183,26 @@ final class SettingType<T> {
             fraction *= 10;
         }
         return whole * 1000 + fraction;
+    }
+
+    /**
+     * A whole number with an optional sign ({@code 50}, {@code +50}, {@code 007}), or {@link #NOT_A_NUMBER} for
+     * anything else, a negative number and one of more than 12 digits included (every bound here is far below).
+     * Not {@link Long#parseLong}: catching its NumberFormatException loads that class in every JVM's premain.
+     */
+    static long wholeNumberOf(String text) {
+        int at = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
+        if (at == text.length() || text.length() - at > 12) {
+            return NOT_A_NUMBER;
+        }
+        long value = 0;
+        for (; at < text.length(); at++) {
+            if (!isDigit(text.charAt(at))) {
+                return NOT_A_NUMBER;
+            }
+            value = value * 10 + (text.charAt(at) - '0');
+        }
+        return text.startsWith("-") && value != 0 ? NOT_A_NUMBER : value;
     }
 
     private static boolean isDigit(char c) {

@@ -29,6 +29,19 @@ class SettingEdgesTest {
     }
 
     @Test
+    void wholeNumbersAreReadAsPlainDigitsWithAnOptionalSign() {
+        assertEquals(50, SettingType.wholeNumberOf("50"));
+        assertEquals(50, SettingType.wholeNumberOf("+50"));
+        assertEquals(7, SettingType.wholeNumberOf("007"));
+        assertEquals(0, SettingType.wholeNumberOf("-0"));
+        assertEquals(999_999_999_999L, SettingType.wholeNumberOf("999999999999"));
+        for (String bad : new String[] {"", "+", "-", "-5", "1.5", "1e2", "5 ", "0x10", "\u0665", "1234567890123", "++1"}) {
+            assertTrue(SettingType.wholeNumberOf(bad) < 0, "not a whole number: '" + bad + "'");
+        }
+        assertEquals(42, env("HTTP_MAX_CONNECTIONS", " +42 ").config().maxConnections(), "surrounding blanks are trimmed");
+    }
+
+    @Test
     void secondsAreReadAsPlainDecimalsToTheMillisecond() {
         assertEquals(1_500, SettingType.millisOf("+1.5"));
         assertEquals(500, SettingType.millisOf(".5"));
