@@ -36,10 +36,12 @@ public final class Main {
                        [--max-warmup N (default: --warmup)] [--stats-url URL] [--result FILE]
                        Closed-loop load against the proxy. With --max-warmup above --warmup and a
                        --stats-url, the warm-up goes on until the proxy's JIT has been idle for 5 s.
-              startup  [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--out demo-results]
+              startup  [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH]
+                       [--jvm-option OPTION]... [--out demo-results]
                        The agent's start-up cost: a hello-world JVM and a JVM that makes one GET with
                        the client's per-request habit, alternately without and with the agent;
-                       min/median/max, printed and written to OUT/startup.json.
+                       min/median/max, printed and written to OUT/startup.json. Each --jvm-option
+                       (e.g. -XX:SharedArchiveFile=FILE) is given to both sides.
 
             The agent jar defaults to ../../agent/target/http-pool-agent.jar relative to the demo jar.
             """;

@@ -18,9 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code startup [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--out demo-results]}:
+ * {@code startup [--runs 15] [--agent-jar PATH] [--client apache5] [--java PATH] [--jvm-option OPT]... [--out demo-results]}:
  * the agent's start-up cost, as the difference of the median wall-clock times of whole JVMs run
- * with and without {@code -javaagent}.
+ * with and without {@code -javaagent}. Each {@code --jvm-option} goes to both sides alike (for instance a CDS
+ * archive, {@code -XX:SharedArchiveFile=...}, to measure the start-up recipe in the README).
  *
  * <p>A whole JVM is timed from the outside because that is what the user waits for: premain,
  * Byte Buddy's set-up and any class transformation included. Two JVMs are timed: hello world,
@@ -47,6 +48,7 @@ public final class StartupCommand {
             throw new Args.UsageException(e.getMessage());
         }
         Path java = java(args.string("java", null));
+        List<String> jvmOptions = List.copyOf(args.list("jvm-option"));
         Path out = Path.of(args.string("out", "demo-results")).toAbsolutePath().normalize();
         args.rejectUnknown();
 
@@ -78,16 +80,19 @@ public final class StartupCommand {
         try {
             System.out.printf("startup: %d runs each, alternating without and with -javaagent:%s%n", runs, agent);
             System.out.printf("         java %s (%s); one call: %s, GET %s%n", java, version, client.cliName(), url);
-            measurements.add(measure("hello_world", "hello world", runs, List.of(java.toString(), "-cp", classPath,
+            if (!jvmOptions.isEmpty()) {
+                System.out.printf("         JVM options on both sides: %s%n", String.join(" ", jvmOptions));
+            }
+            measurements.add(measure("hello_world", "hello world", runs, command(java, jvmOptions, "-cp", classPath,
                     Hello.class.getName()), agent));
-            measurements.add(measure("one_call", "one call (" + client.cliName() + ")", runs, List.of(java.toString(),
+            measurements.add(measure("one_call", "one call (" + client.cliName() + ")", runs, command(java, jvmOptions,
                     "-cp", classPath, Hello.class.getName(), "--call", url, "--client", client.cliName()), agent));
         } finally {
             server.stop(0);
             serverThreads.shutdownNow();
         }
 
-        StartupReport report = new StartupReport(Instant.now(), java.toString(), version, agent.toString(),
+        StartupReport report = new StartupReport(Instant.now(), java.toString(), version, jvmOptions, agent.toString(),
                 client.cliName(), runs, measurements);
         System.out.println();
         System.out.print(report.table());
@@ -96,6 +101,15 @@ public final class StartupCommand {
         Files.writeString(json, report.json(), StandardCharsets.UTF_8);
         System.out.println();
         System.out.println("report: " + json);
+    }
+
+    /** {@code java}, the options, then the rest; {@link #time} puts {@code -javaagent} right after {@code java}. */
+    private static List<String> command(Path java, List<String> jvmOptions, String... rest) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(rest));
+        return command;
     }
 
     /** The java executable for the measured JVMs: {@code --java PATH}, or the one running this command. */

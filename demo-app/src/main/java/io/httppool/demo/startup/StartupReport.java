@@ -12,9 +12,10 @@ import java.util.Locale;
  *
  * @param java        the java executable the measured JVMs ran on
  * @param javaVersion its {@code java.version}
+ * @param jvmOptions  options both sides ran with ({@code --jvm-option})
  * @param client      the library of the one-call JVM
  */
-record StartupReport(Instant generatedAt, String java, String javaVersion, String agentJar, String client, int runs,
+record StartupReport(Instant generatedAt, String java, String javaVersion, List<String> jvmOptions, String agentJar, String client, int runs,
                      List<Measurement> measurements) {
 
     /**
@@ -51,6 +52,11 @@ record StartupReport(Instant generatedAt, String java, String javaVersion, Strin
         json.append("  \"generated_at\": ").append(quote(generatedAt.toString())).append(",\n");
         json.append("  \"java\": ").append(quote(java)).append(",\n");
         json.append("  \"java_version\": ").append(quote(javaVersion)).append(",\n");
+        json.append("  \"jvm_options\": [");
+        for (int i = 0; i < jvmOptions.size(); i++) {
+            json.append(i == 0 ? "" : ", ").append(quote(jvmOptions.get(i)));
+        }
+        json.append("],\n");
         json.append("  \"agent_jar\": ").append(quote(agentJar)).append(",\n");
         json.append("  \"client\": ").append(quote(client)).append(",\n");
         json.append("  \"runs\": ").append(runs).append(",\n");

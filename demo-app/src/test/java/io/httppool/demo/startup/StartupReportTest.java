@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StartupReportTest {
 
     private static final StartupReport REPORT = new StartupReport(Instant.parse("2026-01-02T03:04:05Z"),
-            "/jdk/bin/java", "25.0.1", "/x/http-pool-agent.jar", "okhttp", 4, List.of(
+            "/jdk/bin/java", "25.0.1", List.of("-XX:SharedArchiveFile=/x/a.jsa", "-Xshare:auto"), "/x/http-pool-agent.jar", "okhttp", 4, List.of(
                     new StartupReport.Measurement("hello_world", "hello world",
                             new Samples(List.of(130.0, 120.0, 125.0, 200.0)), new Samples(List.of(210.0, 190.0, 205.0, 180.0))),
                     new StartupReport.Measurement("one_call", "one call (okhttp)",
@@ -39,6 +39,8 @@ class StartupReportTest {
         assertEquals("25.0.1", root.get("java_version").asText());
         assertEquals("/jdk/bin/java", root.get("java").asText());
         assertEquals("okhttp", root.get("client").asText());
+        assertEquals("-XX:SharedArchiveFile=/x/a.jsa", root.get("jvm_options").get(0).asText());
+        assertEquals(2, root.get("jvm_options").size());
         assertEquals(4, root.get("runs").asInt());
         JsonNode measurements = root.get("measurements");
         assertEquals(2, measurements.size());
