@@ -72,17 +72,21 @@ class AgentJarIT {
     }
 
     /**
-     * The entry point loads on any JVM (Java 8 class file) and names no other class of the agent (those
-     * are Java 17: resolving one on an older JVM would fail before it could say why it does not start).
+     * The entry point loads on any JVM (Java 8 class file) and names one other class of the agent, the
+     * installer, only as the owner of a static call: the others are Java 17, and a reference a JVM resolves
+     * while loading, linking or verifying the entry point (a field or parameter type, a supertype, a class
+     * literal, a cast) would fail on an older JVM before it could say why it does not start. A call's owner
+     * is resolved when the call runs, after the version check (AgentEntryPointTest runs that path).
      */
     @Test
-    void entryPointLoadsOnOldJvmsAndNamesNoOtherAgentClass() throws IOException {
+    void entryPointLoadsOnOldJvmsAndNamesTheInstallerOnlyInAStaticCall() throws IOException {
         byte[] bytes;
         try (JarFile jar = jar()) {
             bytes = jar.getInputStream(jar.getEntry("io/httppool/agent/bootstrap/AgentEntryPoint.class")).readAllBytes();
         }
         ClassReader reader = new ClassReader(bytes);
         assertEquals(52, reader.readUnsignedShort(6), "class file major version (52 = Java 8)");
+        String installer = "io/httppool/agent/bootstrap/AgentInstaller";
         List<String> agentClasses = new ArrayList<>();
         char[] buffer = new char[reader.getMaxStringLength()];
         for (int item = 1; item < reader.getItemCount(); item++) {
@@ -94,7 +98,75 @@ class AgentJarIT {
                 }
             }
         }
-        assertTrue(agentClasses.isEmpty(), "the entry point names " + agentClasses);
+        assertEquals(List.of(installer), agentClasses, "the entry point names these agent classes");
+
+        List<String> otherUses = new ArrayList<>();
+        List<String> staticCalls = new ArrayList<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+                if (!"java/lang/Object".equals(superName) || interfaces.length > 0) {
+                    otherUses.add("supertypes " + superName + " " + List.of(interfaces));
+                }
+            }
+
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+                if (descriptor.contains("io/httppool/")) {
+                    otherUses.add("field " + name + " " + descriptor);
+                }
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if (descriptor.contains("io/httppool/")) {
+                    otherUses.add("method " + name + descriptor);
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (owner.equals(installer) && opcode == Opcodes.INVOKESTATIC && !desc.contains("io/httppool/")) {
+                            staticCalls.add(method + desc);
+                        } else if (owner.startsWith("io/httppool/") && !owner.equals(reader.getClassName())
+                                || desc.contains("io/httppool/")) {
+                            otherUses.add("call " + owner + "." + method + desc);
+                        }
+                    }
+
+                    @Override
+                    public void visitTypeInsn(int opcode, String type) {
+                        if (type.contains("io/httppool/")) {
+                            otherUses.add("type instruction on " + type);
+                        }
+                    }
+
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String field, String desc) {
+                        if (!owner.equals(reader.getClassName()) && owner.startsWith("io/httppool/") || desc.contains("io/httppool/")) {
+                            otherUses.add("field access " + owner + "." + field);
+                        }
+                    }
+
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        if (String.valueOf(value).contains("io/httppool/")) {
+                            otherUses.add("constant " + value);
+                        }
+                    }
+
+                    @Override
+                    public void visitTryCatchBlock(net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end,
+                                                   net.bytebuddy.jar.asm.Label handler, String type) {
+                        if (type != null && type.startsWith("io/httppool/")) {
+                            otherUses.add("catch " + type);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        assertEquals(List.of(), otherUses, "uses of agent classes other than a static call of the installer");
+        assertEquals(1, staticCalls.size(), "one static call of the installer: " + staticCalls);
     }
 
     /**

@@ -41,7 +41,8 @@ public final class Main {
                        The agent's start-up cost: a hello-world JVM and a JVM that makes one GET with
                        the client's per-request habit, alternately without and with the agent;
                        min/median/max, printed and written to OUT/startup.json. Each --jvm-option
-                       (e.g. -XX:SharedArchiveFile=FILE) is given to both sides.
+                       (e.g. -XX:SharedArchiveFile=FILE) is given to both sides; one that starts
+                       with -- is written --jvm-option=--add-modules=...
 
             The agent jar defaults to ../../agent/target/http-pool-agent.jar relative to the demo jar.
             """;

@@ -9,10 +9,12 @@ import java.lang.instrument.Instrumentation;
  * <p>This one class is compiled for Java 8 (see agent/pom.xml): set fleet-wide through {@code JAVA_TOOL_OPTIONS},
  * the agent also reaches JVMs older than the Java 17 it needs, and there a Java 17 entry point would fail to load
  * and the JVM would refuse to start. Here it says so in one line and the application runs without it. It calls
- * {@link AgentInstaller} (a Java 17 class) directly, not by reflection: the JVM resolves a class named by a call
- * only when the call first runs, and on an older Java that call never runs. Reflection cost ~1.5 ms of every
- * start-up on JDK 17 (finding the method) and more on later JDKs, which spin method-handle classes for it.
- * AgentEntryPointTest runs an older Java's path with AgentInstaller absent.
+ * {@link AgentInstaller} (a Java 17 class) directly, not by reflection: a JVM may resolve the call's class early
+ * or late, but an error in resolving it is thrown only where the call runs (JVMS 5.4; HotSpot resolves it then),
+ * and on an older Java that call never runs. So the installer may be named only as the owner of that call,
+ * never in a field or method type, a supertype or a class literal (AgentJarIT checks the class file).
+ * Reflection cost ~1.5 ms of every start-up on JDK 17 (finding the method) and more on later JDKs, which spin
+ * method-handle classes for it. AgentEntryPointTest runs an older Java's path with AgentInstaller absent.
  */
 public final class AgentEntryPoint {
 

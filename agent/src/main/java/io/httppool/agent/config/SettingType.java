@@ -187,18 +187,25 @@ final class SettingType<T> {
 
     /**
      * A whole number with an optional sign ({@code 50}, {@code +50}, {@code 007}), or {@link #NOT_A_NUMBER} for
-     * anything else, a negative number and one of more than 12 digits included (every bound here is far below).
-     * Not {@link Long#parseLong}: catching its NumberFormatException loads that class in every JVM's premain.
+     * anything else, a negative number and one of more than 12 significant digits included (every bound here is
+     * far below). Not {@link Long#parseLong}: catching its NumberFormatException loads that class in every JVM's
+     * premain.
      */
     static long wholeNumberOf(String text) {
         int at = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
-        if (at == text.length() || text.length() - at > 12) {
+        if (at == text.length()) {
             return NOT_A_NUMBER;
         }
         long value = 0;
+        int significant = 0;
         for (; at < text.length(); at++) {
             if (!isDigit(text.charAt(at))) {
                 return NOT_A_NUMBER;
+            }
+            if (value > 0 || text.charAt(at) != '0') {
+                if (++significant > 12) {
+                    return NOT_A_NUMBER;
+                }
             }
             value = value * 10 + (text.charAt(at) - '0');
         }

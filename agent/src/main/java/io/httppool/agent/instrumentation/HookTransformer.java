@@ -29,18 +29,21 @@ import java.util.WeakHashMap;
  * Nothing here throws to the JVM: an error leaves the class as it was and is counted.
  *
  * <p>Locking rule: this runs on the application thread that loads the class, possibly holding that
- * loader's lock. It takes only its own monitors (one per library, and inside it, briefly, the transformer's;
- * never while waiting for another thread), reads resources and defines helper classes; it never waits for an
- * agent thread, and no agent thread ever waits for it. So it cannot deadlock with the application's class
- * loading.
+ * loader's lock. It takes only its own monitors: the transformer's for a map look-up, inside no other; a
+ * library's while that library is prepared for a loader, and inside it the definer's while the definer is set
+ * up (once). None is held while waiting for another thread: it reads resources and defines helper classes, it
+ * never waits for an agent thread, and no agent thread ever waits for it. So it cannot deadlock with the
+ * application's class loading.
  */
 public final class HookTransformer implements ClassFileTransformer {
 
     private final Map<String, List<Libraries.Known>> librariesByType = new HashMap<>();
     private final Instrumentation instrumentation;
     private final Runnable onFirstPool;
-    /** Guarded by this transformer; made when a library's first class loads, as is everything below. */
+    /** Guarded by this transformer; made when a library's first class loads. */
     private final Map<Libraries.Known, LibrarySupport> supports = new HashMap<>();
+    private final Object definerLock = new Object();
+    /** Guarded by {@link #definerLock}; set up when a library first needs its helpers defined. */
     private ClassDefiner definer;
     private boolean definerFailed;
 
@@ -116,29 +119,44 @@ public final class HookTransformer implements ClassFileTransformer {
         return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     }
 
-    private synchronized LibrarySupport supportOf(Libraries.Known library) {
-        LibrarySupport support = supports.get(library);
-        if (support == null) {
-            if (supports.isEmpty()) {
-                PoolRegistry.onFirstPool(onFirstPool);
+    /**
+     * The library's support, made on its first hooked class. The first of all hands {@code onFirstPool} to the
+     * registry, outside the transformer's monitor (the registry may run it at once if a pool exists already).
+     */
+    private LibrarySupport supportOf(Libraries.Known library) {
+        LibrarySupport support;
+        boolean first;
+        synchronized (this) {
+            support = supports.get(library);
+            if (support != null) {
+                return support;
             }
+            first = supports.isEmpty();
             support = new LibrarySupport(library);
             supports.put(library, support);
+        }
+        if (first) {
+            PoolRegistry.onFirstPool(onFirstPool);
         }
         return support;
     }
 
-    /** The helper-class definer, set up on first use; null when this JVM refuses one (counted once). */
-    private synchronized ClassDefiner definer() {
-        if (definer == null && !definerFailed) {
-            try {
-                definer = ClassDefiner.create(instrumentation);
-            } catch (Throwable error) {
-                definerFailed = true;
-                AgentErrors.record("setting up helper-class injection", error);
+    /**
+     * The helper-class definer, set up on first use; null when this JVM refuses one (counted once). Its own
+     * monitor: setting it up takes milliseconds, and other libraries' classes need not wait for that.
+     */
+    private ClassDefiner definer() {
+        synchronized (definerLock) {
+            if (definer == null && !definerFailed) {
+                try {
+                    definer = ClassDefiner.create(instrumentation);
+                } catch (Throwable error) {
+                    definerFailed = true;
+                    AgentErrors.record("setting up helper-class injection", error);
+                }
             }
+            return definer;
         }
-        return definer;
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PoolRegistry {
 
     private static final List<WeakReference<ManagedPool>> POOLS = new CopyOnWriteArrayList<>();
-    /** Guarded by the class: set in premain, taken once (an AtomicReference would load VarHandles there). */
+    /** Guarded by the class: set when the first hooked class loads, taken once (no AtomicReference: it would load VarHandles). */
     private static Runnable onFirstPool;
 
     private PoolRegistry() {

@@ -35,6 +35,7 @@ class SettingEdgesTest {
         assertEquals(7, SettingType.wholeNumberOf("007"));
         assertEquals(0, SettingType.wholeNumberOf("-0"));
         assertEquals(999_999_999_999L, SettingType.wholeNumberOf("999999999999"));
+        assertEquals(80, SettingType.wholeNumberOf("0000000000080"), "leading zeros are not counted");
         for (String bad : new String[] {"", "+", "-", "-5", "1.5", "1e2", "5 ", "0x10", "\u0665", "1234567890123", "++1"}) {
             assertTrue(SettingType.wholeNumberOf(bad) < 0, "not a whole number: '" + bad + "'");
         }
