@@ -29,9 +29,9 @@ import java.util.WeakHashMap;
  * Nothing here throws to the JVM: an error leaves the class as it was and is counted.
  *
  * <p>Locking rule: this runs on the application thread that loads the class, possibly holding that
- * loader's lock. It takes only its own monitors: the transformer's for a map look-up, inside no other; a
- * library's while that library is prepared for a loader, and inside it the definer's while the definer is set
- * up (once). None is held while waiting for another thread: it reads resources and defines helper classes, it
+ * loader's lock. It takes only its own monitors: the transformer's for a map look-up, taking nothing inside
+ * it; a library's while that library is prepared for a loader, and inside it the definer's while the definer
+ * is set up (once). None is held while waiting for another thread: it reads resources and defines helper classes, it
  * never waits for an agent thread, and no agent thread ever waits for it. So it cannot deadlock with the
  * application's class loading.
  */
