@@ -38,7 +38,7 @@ class PrewovenTest {
     private final ClassLoader loader = getClass().getClassLoader();
 
     /** One hooked class of this build's libraries: its class file and what the weaver makes of it. */
-    private record Woven(String libraryId, String type, List<Hook> hookList, long hooks, byte[] original, byte[] woven) {
+    private record Woven(String libraryId, String type, List<Hook> hooks, byte[] original, byte[] woven) {
     }
 
     @Test
@@ -50,15 +50,15 @@ class PrewovenTest {
     void everyListedClassGetsTheWeaversBytesAndAnyOtherClassFileNone() throws Exception {
         List<Woven> classes = wovenClasses();
         for (Woven each : classes) {
-            assertArrayEquals(each.woven(), Prewoven.woven(each.libraryId(), each.type(), each.original(), each.hookList()), each.type());
+            assertArrayEquals(each.woven(), Prewoven.woven(each.libraryId(), each.type(), each.original(), each.hooks()), each.type());
 
             byte[] changed = each.original().clone();
             changed[changed.length / 2] ^= 1;
             long errorsBefore = AgentErrors.suppressedCount();
-            assertNull(Prewoven.woven(each.libraryId(), each.type(), changed, each.hookList()), "a changed " + each.type() + " is woven at run time");
+            assertNull(Prewoven.woven(each.libraryId(), each.type(), changed, each.hooks()), "a changed " + each.type() + " is woven at run time");
             assertEquals(errorsBefore, AgentErrors.suppressedCount(), "another class file is not patched at all (no error)");
-            assertNull(Prewoven.woven("another-library", each.type(), each.original(), each.hookList()), "the hooks of another library");
-            assertNull(Prewoven.woven(each.libraryId(), each.type(), each.original(), each.hookList().subList(1, each.hookList().size())),
+            assertNull(Prewoven.woven("another-library", each.type(), each.original(), each.hooks()), "the hooks of another library");
+            assertNull(Prewoven.woven(each.libraryId(), each.type(), each.original(), each.hooks().subList(1, each.hooks().size())),
                     "hooks changed since the list was written (a build that skipped this test): woven at run time");
         }
         assertTrue(classes.size() >= 20, "the libraries of this build have their hooked classes: " + classes.size());
@@ -95,7 +95,7 @@ class PrewovenTest {
         List<Prewoven.Entry> entries = new ArrayList<>();
         for (Woven each : wovenClasses()) {
             byte[] patch = PatchMaker.between(each.original(), each.woven());
-            entries.add(new Prewoven.Entry(each.libraryId(), each.type(), each.hooks(), Prewoven.crc32(each.original()), each.original().length,
+            entries.add(new Prewoven.Entry(each.libraryId(), each.type(), HookFingerprint.of(each.hooks()), Prewoven.crc32(each.original()), each.original().length,
                     Prewoven.crc32(each.woven()), each.woven().length, Base64.getEncoder().encodeToString(patch)));
         }
         assertFalse(entries.isEmpty());
@@ -110,7 +110,7 @@ class PrewovenTest {
                 byte[] original = classFile(type.getKey());
                 byte[] woven = HookWeaver.weave(original, type.getValue()).bytes();
                 if (woven != null) {
-                    classes.add(new Woven(library.id(), type.getKey(), type.getValue(), HookFingerprint.of(type.getValue()), original, woven));
+                    classes.add(new Woven(library.id(), type.getKey(), type.getValue(), original, woven));
                 }
             }
         }
