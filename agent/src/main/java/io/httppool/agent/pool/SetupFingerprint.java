@@ -1,6 +1,6 @@
 package io.httppool.agent.pool;
 
-import java.lang.reflect.AccessibleObject;
+import io.httppool.agent.fields.LibraryField;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -38,36 +38,35 @@ public final class SetupFingerprint {
         }
     };
 
-    private static final ClassValue<Field[]> INSTANCE_FIELDS = new ClassValue<>() {
+    /** Every instance field of a class and its superclasses; null when one cannot be read (compare by identity). */
+    private static final ClassValue<LibraryField[]> INSTANCE_FIELDS = new ClassValue<>() {
         @Override
-        protected Field[] computeValue(Class<?> type) {
-            List<Field> fields = new ArrayList<>();
+        protected LibraryField[] computeValue(Class<?> type) {
+            List<LibraryField> fields = new ArrayList<>();
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
                 for (Field field : c.getDeclaredFields()) {
                     if (!Modifier.isStatic(field.getModifiers())) {
-                        fields.add(field);
+                        LibraryField readable = LibraryField.of(field);
+                        if (readable == null) {
+                            return null; // a class of a named module that is not open to us
+                        }
+                        fields.add(readable);
                     }
                 }
             }
-            Field[] array = fields.toArray(new Field[0]);
-            try {
-                AccessibleObject.setAccessible(array, true);
-            } catch (RuntimeException notOpen) {
-                return null; // a class of a named module that is not open to us: compare by identity
-            }
-            return array;
+            return fields.toArray(new LibraryField[0]);
         }
     };
 
     private static final ClassValue<Boolean> ALL_FINAL = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            Field[] fields = INSTANCE_FIELDS.get(type);
+            LibraryField[] fields = INSTANCE_FIELDS.get(type);
             if (fields == null) {
                 return false;
             }
-            for (Field field : fields) {
-                if (!Modifier.isFinal(field.getModifiers())) {
+            for (LibraryField field : fields) {
+                if (!Modifier.isFinal(field.field().getModifiers())) {
                     return false;
                 }
             }
@@ -96,13 +95,13 @@ public final class SetupFingerprint {
      */
     public static SetupFingerprint of(Object setup, java.util.function.Predicate<Class<?>> effectivelyImmutable) {
         Walker walker = new Walker(effectivelyImmutable);
-        Field[] fields = INSTANCE_FIELDS.get(setup.getClass());
+        LibraryField[] fields = INSTANCE_FIELDS.get(setup.getClass());
         if (fields == null) {
             return new SetupFingerprint(new Identity(setup), true);
         }
         Object[] parts = new Object[fields.length];
         for (int i = 0; i < fields.length; i++) {
-            parts[i] = walker.snapshot(read(fields[i], setup), 1);
+            parts[i] = walker.snapshot(fields[i].get(setup), 1);
         }
         return new SetupFingerprint(new ValueObject(setup.getClass(), parts), walker.identityParts > 0);
     }
@@ -154,14 +153,6 @@ public final class SetupFingerprint {
         return value.toString();
     }
 
-    private static Object read(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read " + field, e);
-        }
-    }
-
     private static final class Walker {
         final java.util.function.Predicate<Class<?>> effectivelyImmutable;
         int nodes;
@@ -193,13 +184,13 @@ public final class SetupFingerprint {
             if (isJdkType(type) || depth > MAX_DEPTH || !(ALL_FINAL.get(type) || effectivelyImmutable.test(type))) {
                 return identity(value);
             }
-            Field[] fields = INSTANCE_FIELDS.get(type);
+            LibraryField[] fields = INSTANCE_FIELDS.get(type);
             if (fields == null) {
                 return identity(value);
             }
             Object[] parts = new Object[fields.length];
             for (int i = 0; i < fields.length; i++) {
-                parts[i] = snapshot(read(fields[i], value), depth + 1);
+                parts[i] = snapshot(fields[i].get(value), depth + 1);
             }
             return new ValueObject(type, parts);
         }

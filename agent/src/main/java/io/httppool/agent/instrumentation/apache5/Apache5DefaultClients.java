@@ -1,10 +1,10 @@
 package io.httppool.agent.instrumentation.apache5;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
 import io.httppool.agent.log.FaultPoint;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
@@ -92,22 +92,24 @@ final class Apache5DefaultClients {
 
     /** The library's default client, built under the agent's hooks; null (and closed) when its manager is not a managed one. */
     private static Shared build() {
-        Field connManager = Apache5Pools.CLIENT_CONN_MANAGER;
+        LibraryField connManager = Apache5Pools.CLIENT_CONN_MANAGER;
         if (connManager == null) {
             return null;
         }
         CloseableHttpClient client = HttpClientBuilder.create().build();
+        Object manager;
         try {
-            Object manager = connManager.get(client);
-            Apache5ManagedPool pool = manager != null ? Apache5Pools.poolOf(manager) : null;
-            if (pool != null) {
-                Shared built = new Shared(client, manager, pool);
-                if (built.current()) {
-                    return built;
-                }
-            }
-        } catch (IllegalAccessException error) {
+            manager = connManager.get(client);
+        } catch (RuntimeException error) {
             AgentErrors.record("reading the default client's connection manager", error);
+            manager = null;
+        }
+        Apache5ManagedPool pool = manager != null ? Apache5Pools.poolOf(manager) : null;
+        if (pool != null) {
+            Shared built = new Shared(client, manager, pool);
+            if (built.current()) {
+                return built;
+            }
         }
         try {
             client.close(); // a manager of its own, not the shared one: closing it closes only that

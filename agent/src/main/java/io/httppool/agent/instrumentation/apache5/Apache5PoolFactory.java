@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.fields.LibraryField;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -47,22 +48,19 @@ final class Apache5PoolFactory {
         return copy.build();
     }
 
-    private static PoolingHttpClientConnectionManagerBuilder copyOf(PoolingHttpClientConnectionManagerBuilder builder)
-            throws IllegalAccessException {
+    private static PoolingHttpClientConnectionManagerBuilder copyOf(PoolingHttpClientConnectionManagerBuilder builder) {
         PoolingHttpClientConnectionManagerBuilder copy = PoolingHttpClientConnectionManagerBuilder.create();
         for (Field field : builder.getClass().getDeclaredFields()) {
             if (Modifier.isStatic(field.getModifiers()) || Modifier.isFinal(field.getModifiers())) {
                 continue;
             }
-            field.setAccessible(true);
-            field.set(copy, field.get(builder));
+            LibraryField readable = LibraryField.required(field);
+            readable.set(copy, readable.get(builder));
         }
         return copy;
     }
 
     static Object readField(Object owner, String name) throws ReflectiveOperationException {
-        Field field = owner.getClass().getDeclaredField(name);
-        field.setAccessible(true);
-        return field.get(owner);
+        return LibraryField.required(owner.getClass().getDeclaredField(name)).get(owner);
     }
 }

@@ -1,6 +1,7 @@
 package io.httppool.agent.instrumentation.apache5;
 
 import io.httppool.agent.config.AgentConfig;
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
@@ -162,8 +163,7 @@ public final class Apache5Pools {
             if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
                 continue;
             }
-            field.setAccessible(true);
-            Object value = field.get(builder);
+            Object value = LibraryField.required(field).get(builder);
             if ("systemProperties".equals(field.getName())) {
                 system = Boolean.TRUE.equals(value);
             } else if (value != null && !Boolean.FALSE.equals(value) && !Integer.valueOf(0).equals(value)) {
@@ -219,23 +219,20 @@ public final class Apache5Pools {
     // ---- clients that must not share -----------------------------------------------------------------------
 
     // Declared by HttpClientBuilder itself, so subclasses (CachingHttpClientBuilder...) are read alike.
-    private static final Field CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
-    private static final Field USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
-    private static final Field CONN_MANAGER = clientBuilderField("connManager");
-    private static final Field CONN_MANAGER_SHARED = clientBuilderField("connManagerShared");
+    private static final LibraryField CONNECTION_STATE_DISABLED = clientBuilderField("connectionStateDisabled");
+    private static final LibraryField USER_TOKEN_HANDLER = clientBuilderField("userTokenHandler");
+    private static final LibraryField CONN_MANAGER = clientBuilderField("connManager");
+    private static final LibraryField CONN_MANAGER_SHARED = clientBuilderField("connManagerShared");
     /** The builder whose own manager was swapped for a managed one during build(), and that manager, to put back. */
     private static final ThreadLocal<Object[]> SWAPPED = new ThreadLocal<>();
 
-    private static Field clientBuilderField(String name) {
-        try {
-            Field field = HttpClientBuilder.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException error) {
+    private static LibraryField clientBuilderField(String name) {
+        LibraryField field = LibraryField.declared(HttpClientBuilder.class, name);
+        if (field == null) {
             AgentLog.warnOnce("apache5-client-builder-field", "HttpClientBuilder." + name + " not found in this HttpClient"
                     + " version: connection state cannot be checked, so no client built by HttpClientBuilder shares connections", null);
-            return null;
         }
+        return field;
     }
 
     /**
@@ -288,7 +285,7 @@ public final class Apache5Pools {
     }
 
     /** See {@link Apache5OwnManagers}: the builder gets the managed manager for this build only. */
-    private static void swapOwnManager(Object clientBuilder) throws IllegalAccessException {
+    private static void swapOwnManager(Object clientBuilder) {
         Object manager = CONN_MANAGER.get(clientBuilder);
         if (!(manager instanceof PoolingHttpClientConnectionManager) || poolOf(manager) != null || CONN_MANAGER_SHARED == null) {
             return;
@@ -379,15 +376,13 @@ public final class Apache5Pools {
     }
 
     /** InternalHttpClient.connManager (null where unreadable); Apache5DefaultClients reads it too. */
-    static final Field CLIENT_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "connManager");
-    private static final Field CLIENT_CLOSEABLES = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "closeables");
-    private static final Field MINIMAL_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.MinimalHttpClient", "connManager");
+    static final LibraryField CLIENT_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "connManager");
+    private static final LibraryField CLIENT_CLOSEABLES = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "closeables");
+    private static final LibraryField MINIMAL_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.MinimalHttpClient", "connManager");
 
-    private static Field clientField(String type, String name) {
+    private static LibraryField clientField(String type, String name) {
         try {
-            Field field = Class.forName(type, false, Apache5Pools.class.getClassLoader()).getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
+            return LibraryField.declared(Class.forName(type, false, Apache5Pools.class.getClassLoader()), name);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError error) {
             return null; // LinkageError: the class's own dependencies are missing (HttpClient 5.1 without SLF4J)
         }
@@ -409,15 +404,15 @@ public final class Apache5Pools {
 
     private static Object ownedManagerOf(Object client) {
         try {
-            if (MINIMAL_CONN_MANAGER != null && MINIMAL_CONN_MANAGER.getDeclaringClass().isInstance(client)) {
+            if (MINIMAL_CONN_MANAGER != null && MINIMAL_CONN_MANAGER.declaringClass().isInstance(client)) {
                 return MINIMAL_CONN_MANAGER.get(client);
             }
-            if (CLIENT_CONN_MANAGER != null && CLIENT_CLOSEABLES != null && CLIENT_CONN_MANAGER.getDeclaringClass().isInstance(client)) {
+            if (CLIENT_CONN_MANAGER != null && CLIENT_CLOSEABLES != null && CLIENT_CONN_MANAGER.declaringClass().isInstance(client)) {
                 Object manager = CLIENT_CONN_MANAGER.get(client);
                 Collection<?> closeables = (Collection<?>) CLIENT_CLOSEABLES.get(client);
                 return closeables != null && closeables.contains(manager) ? manager : null;
             }
-        } catch (IllegalAccessException | RuntimeException error) {
+        } catch (RuntimeException error) {
             AgentErrors.record("reading a closing client", error);
         }
         return null;
