@@ -1,7 +1,7 @@
 package io.httppool.agent.instrumentation.apache4;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.pool.PoolPolicy;
-import java.lang.reflect.Field;
 import org.apache.http.config.SocketConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
@@ -25,7 +25,7 @@ final class Apache4PoolFactory {
     /** "No limit" for the library's pool behind the gate (half of int's range: no arithmetic overflows). */
     static final int UNBOUNDED = Integer.MAX_VALUE / 2;
 
-    private static final Field CLIENT_CONN_MANAGER = clientField("connManager");
+    private static final LibraryField CLIENT_CONN_MANAGER = clientField("connManager");
 
     private final Apache4Setup setup;
     private final PoolPolicy policy;
@@ -59,12 +59,10 @@ final class Apache4PoolFactory {
         return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 
-    private static Field clientField(String name) {
+    private static LibraryField clientField(String name) {
         try {
-            Field field = Class.forName("org.apache.http.impl.client.InternalHttpClient", false,
-                    HttpClientBuilder.class.getClassLoader()).getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
+            return LibraryField.declared(Class.forName("org.apache.http.impl.client.InternalHttpClient", false,
+                    HttpClientBuilder.class.getClassLoader()), name);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package io.httppool.agent.instrumentation.apache4;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.instrumentation.LibraryVersion;
 import io.httppool.agent.log.AgentErrors;
@@ -11,7 +12,6 @@ import io.httppool.agent.pool.HostAddresses;
 import io.httppool.agent.pool.PoolPolicy;
 import io.httppool.agent.pool.SetupRegistry;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -83,24 +83,21 @@ public final class Apache4Pools {
     private static final Map<PoolingHttpClientConnectionManager, String> NO_ARG =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    private static final Field CONN_MANAGER = builderField("connManager");
-    private static final Field CONN_MANAGER_SHARED = builderField("connManagerShared");
-    private static final Field CONNECTION_STATE_DISABLED = builderField("connectionStateDisabled");
-    private static final Field USER_TOKEN_HANDLER = builderField("userTokenHandler");
+    private static final LibraryField CONN_MANAGER = builderField("connManager");
+    private static final LibraryField CONN_MANAGER_SHARED = builderField("connManagerShared");
+    private static final LibraryField CONNECTION_STATE_DISABLED = builderField("connectionStateDisabled");
+    private static final LibraryField USER_TOKEN_HANDLER = builderField("userTokenHandler");
 
     private Apache4Pools() {
     }
 
-    private static Field builderField(String name) {
-        try {
-            Field field = HttpClientBuilder.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException error) {
+    private static LibraryField builderField(String name) {
+        LibraryField field = LibraryField.declared(HttpClientBuilder.class, name);
+        if (field == null) {
             AgentLog.warnOnce("apache4-builder-field", "HttpClientBuilder." + name + " not found in this HttpClient 4"
                     + " version: clients built by HttpClientBuilder are not pooled", null);
-            return null;
         }
+        return field;
     }
 
     // ---- pools -----------------------------------------------------------------------------------------
@@ -122,7 +119,7 @@ public final class Apache4Pools {
     }
 
     /** The pool of a builder left at its defaults: what createMinimal() and an adopted manager use. */
-    static Apache4ManagedPool defaultPool() throws IllegalAccessException {
+    static Apache4ManagedPool defaultPool() {
         return poolFor(Apache4Setup.defaults());
     }
 
@@ -290,7 +287,7 @@ public final class Apache4Pools {
 
     /** Null when {@code manager} may be adopted by the default pool, else why not (for the log). */
     private static String adoptionRefused(HttpClientBuilder builder, PoolingHttpClientConnectionManager manager,
-                                          boolean stateless) throws IllegalAccessException {
+                                          boolean stateless) {
         if (manager.getClass() != PoolingHttpClientConnectionManager.class) {
             return "it is a subclass (" + manager.getClass().getName() + ")";
         }

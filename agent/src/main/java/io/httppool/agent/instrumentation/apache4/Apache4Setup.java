@@ -1,7 +1,7 @@
 package io.httppool.agent.instrumentation.apache4;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.pool.SetupFingerprint;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +28,7 @@ final class Apache4Setup {
     static final List<String> SYSTEM_PROPERTIES = List.of("https.protocols", "https.cipherSuites", "http.keepAlive",
             "http.maxConnections");
 
-    private static final Field[] FIELDS = fields();
+    private static final LibraryField[] FIELDS = fields();
 
     private final Object[] values;
 
@@ -41,7 +41,7 @@ final class Apache4Setup {
         return FIELDS != null;
     }
 
-    static Apache4Setup of(HttpClientBuilder builder) throws IllegalAccessException {
+    static Apache4Setup of(HttpClientBuilder builder) {
         Object[] values = new Object[FIELDS.length];
         for (int i = 0; i < FIELDS.length; i++) {
             values[i] = FIELDS[i].get(builder);
@@ -50,7 +50,7 @@ final class Apache4Setup {
     }
 
     /** The setup of {@code HttpClientBuilder.create()}: what {@code new PoolingHttpClientConnectionManager()} is equal to. */
-    static Apache4Setup defaults() throws IllegalAccessException {
+    static Apache4Setup defaults() {
         return of(HttpClientBuilder.create());
     }
 
@@ -114,22 +114,20 @@ final class Apache4Setup {
     }
 
     /** Writes this setup's fields onto {@code builder} (a fresh one the agent builds a manager with). */
-    void applyTo(HttpClientBuilder builder) throws IllegalAccessException {
+    void applyTo(HttpClientBuilder builder) {
         for (int i = 0; i < FIELDS.length; i++) {
             FIELDS[i].set(builder, values[i]);
         }
     }
 
-    private static Field[] fields() {
-        try {
-            Field[] fields = new Field[CONNECTION_FIELDS.size()];
-            for (int i = 0; i < fields.length; i++) {
-                fields[i] = HttpClientBuilder.class.getDeclaredField(CONNECTION_FIELDS.get(i));
-                fields[i].setAccessible(true);
+    private static LibraryField[] fields() {
+        LibraryField[] fields = new LibraryField[CONNECTION_FIELDS.size()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = LibraryField.declared(HttpClientBuilder.class, CONNECTION_FIELDS.get(i));
+            if (fields[i] == null) {
+                return null;
             }
-            return fields;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
         }
+        return fields;
     }
 }

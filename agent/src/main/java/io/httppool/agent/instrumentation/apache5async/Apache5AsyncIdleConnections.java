@@ -1,10 +1,9 @@
 package io.httppool.agent.instrumentation.apache5async;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.pool.PoolPolicy;
 import io.httppool.agent.pool.RecentPeak;
-import io.httppool.agent.log.AgentErrors;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,16 +21,14 @@ import org.apache.hc.core5.util.TimeValue;
  */
 final class Apache5AsyncIdleConnections {
 
-    private static final Field MANAGER_POOL = field("org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager", "pool");
+    private static final LibraryField MANAGER_POOL = field("org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager", "pool");
 
     private Apache5AsyncIdleConnections() {
     }
 
-    private static Field field(String type, String name) {
+    private static LibraryField field(String type, String name) {
         try {
-            Field field = Class.forName(type, false, Apache5AsyncIdleConnections.class.getClassLoader()).getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
+            return LibraryField.declared(Class.forName(type, false, Apache5AsyncIdleConnections.class.getClassLoader()), name);
         } catch (ReflectiveOperationException | RuntimeException absent) {
             return null;
         }
@@ -124,17 +121,13 @@ final class Apache5AsyncIdleConnections {
     @SuppressWarnings("unchecked")
     private static void forEachAvailable(PoolingAsyncClientConnectionManager manager,
                                          java.util.function.Consumer<PoolEntry<HttpRoute, ?>> action) {
-        try {
-            Object pool = MANAGER_POOL != null ? MANAGER_POOL.get(manager) : null;
-            if (pool instanceof StrictConnPool) {
-                ((StrictConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
-            } else if (pool instanceof LaxConnPool) {
-                ((LaxConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
-            }
-            // HTTP/2 message multiplexing: connections are shared by design and few; left to keep-alive expiry.
-        } catch (IllegalAccessException error) {
-            AgentErrors.record("reading the idle connections of an async pool", error);
+        Object pool = MANAGER_POOL != null ? MANAGER_POOL.get(manager) : null;
+        if (pool instanceof StrictConnPool) {
+            ((StrictConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
+        } else if (pool instanceof LaxConnPool) {
+            ((LaxConnPool<HttpRoute, ?>) pool).enumAvailable(action::accept);
         }
+        // HTTP/2 message multiplexing: connections are shared by design and few; left to keep-alive expiry.
     }
 
     /** Closes expired connections, and idle ones older than {@code idleMillis} when positive. */

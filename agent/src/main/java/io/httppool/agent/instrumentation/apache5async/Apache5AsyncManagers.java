@@ -1,8 +1,8 @@
 package io.httppool.agent.instrumentation.apache5async;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.pool.SetupFingerprint;
-import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class Apache5AsyncManagers {
 
     private static final Map<Object, Recipe> BUILT = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private static final Field[] FIELDS = instanceFields();
+    private static final LibraryField[] FIELDS = instanceFields();
 
     private Apache5AsyncManagers() {
     }
@@ -60,7 +60,7 @@ final class Apache5AsyncManagers {
 
         Object value(String field) {
             for (int i = 0; i < FIELDS.length; i++) {
-                if (FIELDS[i].getName().equals(field)) {
+                if (FIELDS[i].name().equals(field)) {
                     return values[i];
                 }
             }
@@ -68,20 +68,18 @@ final class Apache5AsyncManagers {
         }
     }
 
-    private static Field[] instanceFields() {
-        List<Field> fields = new ArrayList<>();
+    private static LibraryField[] instanceFields() {
+        List<LibraryField> fields = new ArrayList<>();
         for (Field field : PoolingAsyncClientConnectionManagerBuilder.class.getDeclaredFields()) {
             if (!Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())) {
-                fields.add(field);
+                fields.add(LibraryField.required(field));
             }
         }
-        Field[] array = fields.toArray(new Field[0]);
-        AccessibleObject.setAccessible(array, true);
-        return array;
+        return fields.toArray(new LibraryField[0]);
     }
 
     /** The application built {@code manager} with {@code builder}: remembered (builder subclasses are not: unknown setup). */
-    static void remember(PoolingAsyncClientConnectionManager manager, Object builder) throws IllegalAccessException {
+    static void remember(PoolingAsyncClientConnectionManager manager, Object builder) {
         if (manager == null || builder.getClass() != PoolingAsyncClientConnectionManagerBuilder.class) {
             return;
         }
@@ -126,8 +124,7 @@ final class Apache5AsyncManagers {
      * the agent's value stands in for the library's default of the other (5 per route would throttle every
      * client sharing the manager).
      */
-    static PoolingAsyncClientConnectionManager build(Recipe recipe, boolean systemProperties, AgentConfig config)
-            throws IllegalAccessException {
+    static PoolingAsyncClientConnectionManager build(Recipe recipe, boolean systemProperties, AgentConfig config) {
         PoolingAsyncClientConnectionManagerBuilder builder = PoolingAsyncClientConnectionManagerBuilder.create();
         if (recipe != null) {
             for (int i = 0; i < FIELDS.length; i++) {

@@ -57,21 +57,17 @@ final class Apache5AsyncMinimalPool extends BasicManagedPool {
     }
 
     private Shared start() {
-        try {
-            PoolingAsyncClientConnectionManager manager = null;
-            CloseableHttpAsyncClient client;
-            if (protocol == Apache5AsyncSetup.Protocol.HTTP) {
-                manager = Apache5AsyncManagers.build(null, false, config);
-                // The library's createMinimal() is this overload with a manager of the builder's defaults.
-                client = HttpAsyncClients.createMinimal(manager);
-            } else {
-                client = HttpAsyncClients.createHttp2Minimal(H2Config.DEFAULT); // what createHttp2Minimal() calls
-            }
-            client.start();
-            return new Shared(client, manager);
-        } catch (IllegalAccessException error) {
-            throw new IllegalStateException("cannot build a shared minimal async client", error);
+        PoolingAsyncClientConnectionManager manager = null;
+        CloseableHttpAsyncClient client;
+        if (protocol == Apache5AsyncSetup.Protocol.HTTP) {
+            manager = Apache5AsyncManagers.build(null, false, config);
+            // The library's createMinimal() is this overload with a manager of the builder's defaults.
+            client = HttpAsyncClients.createMinimal(manager);
+        } else {
+            client = HttpAsyncClients.createHttp2Minimal(H2Config.DEFAULT); // what createHttp2Minimal() calls
         }
+        client.start();
+        return new Shared(client, manager);
     }
 
     /** The shared client for a {@code createMinimal()} now: the running one, or a new one if it stopped. */

@@ -178,7 +178,7 @@ public final class Apache5AsyncPooledClient extends CloseableHttpAsyncClient {
                     own = built;
                     AgentLog.infoOnce("apache5-async-left:" + pool.name(), "A client of pool " + pool.name() + " had its"
                             + " connection manager reconfigured after it was built; it now runs on a client of its own");
-                } catch (IllegalAccessException | RuntimeException error) {
+                } catch (RuntimeException error) {
                     AgentErrors.record("building an async client of its own", error);
                     return null;
                 }

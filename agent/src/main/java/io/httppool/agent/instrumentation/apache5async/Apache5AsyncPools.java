@@ -34,7 +34,7 @@ final class Apache5AsyncPools {
      * A pooled client for what {@code builder} was given, or null to let the library build its own (the
      * agent's own build, a client that must not share, too many setups).
      */
-    static CloseableHttpAsyncClient clientFor(Object builder, Apache5AsyncSetup.Protocol protocol) throws IllegalAccessException {
+    static CloseableHttpAsyncClient clientFor(Object builder, Apache5AsyncSetup.Protocol protocol) {
         if (BUILDING.get() != null) {
             return null;
         }
@@ -90,7 +90,7 @@ final class Apache5AsyncPools {
         }
     }
 
-    static void managerBuilt(PoolingAsyncClientConnectionManager manager, Object builder) throws IllegalAccessException {
+    static void managerBuilt(PoolingAsyncClientConnectionManager manager, Object builder) {
         if (BUILDING.get() == null) {
             Apache5AsyncManagers.remember(manager, builder);
         }

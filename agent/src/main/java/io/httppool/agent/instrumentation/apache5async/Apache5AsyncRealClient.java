@@ -1,9 +1,9 @@
 package io.httppool.agent.instrumentation.apache5async;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.pool.PoolCounters;
-import java.lang.reflect.Field;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -27,7 +27,7 @@ import org.apache.hc.core5.reactor.IOReactorStatus;
  */
 final class Apache5AsyncRealClient {
 
-    private static final Field CONTEXT_ADAPTOR = field("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient",
+    private static final LibraryField CONTEXT_ADAPTOR = field("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient",
             "contextAdaptor");
 
     private final CloseableHttpAsyncClient client;
@@ -54,39 +54,33 @@ final class Apache5AsyncRealClient {
      * exit (see {@code Apache5AsyncManagedPool#shutdown}).
      */
     static Apache5AsyncRealClient build(Apache5AsyncSetup setup, PoolCounters counters, AgentConfig config) {
-        try {
-            PoolingAsyncClientConnectionManager manager = setup.protocol() == Apache5AsyncSetup.Protocol.HTTP
-                    ? Apache5AsyncManagers.build(setup.manager(), setup.systemProperties(), config) : null;
-            Apache5AsyncSessionCounter sessions = new Apache5AsyncSessionCounter(counters,
-                    (org.apache.hc.core5.reactor.IOSessionListener) setup.value("ioSessionListener"));
-            CloseableHttpAsyncClient client = setup.buildShared(manager, sessions);
-            return new Apache5AsyncRealClient(client, manager, sessions);
-        } catch (IllegalAccessException error) {
-            throw new IllegalStateException("cannot build a shared async client", error);
-        }
+        PoolingAsyncClientConnectionManager manager = setup.protocol() == Apache5AsyncSetup.Protocol.HTTP
+                ? Apache5AsyncManagers.build(setup.manager(), setup.systemProperties(), config) : null;
+        Apache5AsyncSessionCounter sessions = new Apache5AsyncSessionCounter(counters,
+                (org.apache.hc.core5.reactor.IOSessionListener) setup.value("ioSessionListener"));
+        CloseableHttpAsyncClient client = setup.buildShared(manager, sessions);
+        return new Apache5AsyncRealClient(client, manager, sessions);
     }
 
     @SuppressWarnings({"unchecked", "deprecation"})
     private static Function<HttpContext, HttpClientContext> adaptorOf(CloseableHttpAsyncClient client) {
         try {
-            if (CONTEXT_ADAPTOR != null && CONTEXT_ADAPTOR.getDeclaringClass().isInstance(client)) {
+            if (CONTEXT_ADAPTOR != null && CONTEXT_ADAPTOR.declaringClass().isInstance(client)) {
                 Object adaptor = CONTEXT_ADAPTOR.get(client);
                 if (adaptor != null) {
                     return (Function<HttpContext, HttpClientContext>) adaptor;
                 }
             }
-        } catch (IllegalAccessException | RuntimeException unreadable) {
+        } catch (RuntimeException unreadable) {
             AgentErrors.record("reading the context adaptor of an async client", unreadable);
         }
         // HttpClient 5.2 and 5.3 adapt the context this way in doExecute.
         return context -> context != null ? HttpClientContext.adapt(context) : HttpClientContext.create();
     }
 
-    private static Field field(String type, String name) {
+    private static LibraryField field(String type, String name) {
         try {
-            Field field = Class.forName(type, false, Apache5AsyncRealClient.class.getClassLoader()).getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
+            return LibraryField.declared(Class.forName(type, false, Apache5AsyncRealClient.class.getClassLoader()), name);
         } catch (ReflectiveOperationException | RuntimeException absent) {
             return null;
         }

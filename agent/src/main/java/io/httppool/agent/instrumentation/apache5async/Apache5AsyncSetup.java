@@ -1,7 +1,7 @@
 package io.httppool.agent.instrumentation.apache5async;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.pool.SetupFingerprint;
-import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.ProxySelector;
@@ -44,30 +44,28 @@ final class Apache5AsyncSetup {
     /** Builder fields that say nothing about requests: whether close() closes the manager (kept per client). */
     private static final Set<String> NOT_SETUP = Set.of("connManagerShared");
 
-    private static final ClassValue<Field[]> FIELDS = new ClassValue<>() {
+    private static final ClassValue<LibraryField[]> FIELDS = new ClassValue<>() {
         @Override
-        protected Field[] computeValue(Class<?> type) {
-            List<Field> fields = new ArrayList<>();
+        protected LibraryField[] computeValue(Class<?> type) {
+            List<LibraryField> fields = new ArrayList<>();
             for (Field field : type.getDeclaredFields()) {
                 if (!Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())) {
-                    fields.add(field);
+                    fields.add(LibraryField.required(field));
                 }
             }
-            Field[] array = fields.toArray(new Field[0]);
-            AccessibleObject.setAccessible(array, true);
-            return array;
+            return fields.toArray(new LibraryField[0]);
         }
     };
 
     private final Protocol protocol;
-    private final Field[] fields;
+    private final LibraryField[] fields;
     private final Object[] values;
     private final Apache5AsyncManagers.Recipe manager;
     private final String leftAlone;
     private final SetupFingerprint fingerprint;
     private final String kind;
 
-    private Apache5AsyncSetup(Protocol protocol, Field[] fields, Object[] values, Apache5AsyncManagers.Recipe manager,
+    private Apache5AsyncSetup(Protocol protocol, LibraryField[] fields, Object[] values, Apache5AsyncManagers.Recipe manager,
                               String leftAlone) {
         this.protocol = protocol;
         this.fields = fields;
@@ -79,9 +77,9 @@ final class Apache5AsyncSetup {
     }
 
     /** Reads {@code builder}; its collections are copied, so a builder changed after build() changes nothing here. */
-    static Apache5AsyncSetup read(Object builder, Protocol protocol) throws IllegalAccessException {
+    static Apache5AsyncSetup read(Object builder, Protocol protocol) {
         Class<?> expected = protocol == Protocol.HTTP ? HttpAsyncClientBuilder.class : H2AsyncClientBuilder.class;
-        Field[] fields = FIELDS.get(expected);
+        LibraryField[] fields = FIELDS.get(expected);
         if (builder.getClass() != expected) {
             return new Apache5AsyncSetup(protocol, fields, new Object[fields.length], null, "built by " + builder.getClass().getName()
                     + ": a builder subclass may change how clients are made");
@@ -150,7 +148,7 @@ final class Apache5AsyncSetup {
     /** The value the builder had in {@code field} (null when this HttpClient version has no such field). */
     Object value(String field) {
         for (int i = 0; i < fields.length; i++) {
-            if (fields[i].getName().equals(field)) {
+            if (fields[i].name().equals(field)) {
                 return values[i];
             }
         }
@@ -195,7 +193,7 @@ final class Apache5AsyncSetup {
     private SetupFingerprint computeFingerprint() {
         List<Object> parts = new ArrayList<>();
         for (int i = 0; i < fields.length; i++) {
-            String name = fields[i].getName();
+            String name = fields[i].name();
             if (PER_CLIENT.contains(name) || NOT_SETUP.contains(name)) {
                 continue;
             }
@@ -214,7 +212,7 @@ final class Apache5AsyncSetup {
     private String describe() {
         boolean system = false;
         for (int i = 0; i < fields.length; i++) {
-            String name = fields[i].getName();
+            String name = fields[i].name();
             Object value = values[i];
             if (PER_CLIENT.contains(name) || NOT_SETUP.contains(name)) {
                 continue;
@@ -246,8 +244,7 @@ final class Apache5AsyncSetup {
      * listener that counts connections, and inert client state of its own (every request brings its
      * client's in its context; should one not, nothing of another client's is there to be used).
      */
-    CloseableHttpAsyncClient buildShared(AsyncClientConnectionManager agentManager, IOSessionListener listener)
-            throws IllegalAccessException {
+    CloseableHttpAsyncClient buildShared(AsyncClientConnectionManager agentManager, IOSessionListener listener) {
         Object builder = newBuilder();
         for (int i = 0; i < fields.length; i++) {
             fields[i].set(builder, copyOfCollection(values[i]));
@@ -266,7 +263,7 @@ final class Apache5AsyncSetup {
      * What the library would have built from the application's builder (its own manager and reactor), with
      * the application client's cookie store and credentials: for a client that leaves sharing.
      */
-    CloseableHttpAsyncClient buildPrivate(Apache5AsyncClientState state) throws IllegalAccessException {
+    CloseableHttpAsyncClient buildPrivate(Apache5AsyncClientState state) {
         Object builder = newBuilder();
         for (int i = 0; i < fields.length; i++) {
             fields[i].set(builder, copyOfCollection(values[i]));
@@ -285,9 +282,9 @@ final class Apache5AsyncSetup {
                 ? ((HttpAsyncClientBuilder) builder).build() : ((H2AsyncClientBuilder) builder).build());
     }
 
-    private void set(Object builder, String field, Object value) throws IllegalAccessException {
-        for (Field f : fields) {
-            if (f.getName().equals(field)) {
+    private void set(Object builder, String field, Object value) {
+        for (LibraryField f : fields) {
+            if (f.name().equals(field)) {
                 f.set(builder, value);
                 return;
             }

@@ -1,5 +1,6 @@
 package io.httppool.agent.instrumentation.jdkhttp;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.pool.SetupFingerprint;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -116,12 +117,11 @@ record JdkSetup(CookieHandler cookieHandler, Duration connectTimeout, HttpClient
                 if (!Modifier.isFinal(field.getModifiers())) {
                     return authenticator; // mutable state of its own: by identity
                 }
-                try {
-                    field.setAccessible(true);
-                    parts.add(field.get(authenticator));
-                } catch (ReflectiveOperationException | RuntimeException unreadable) {
-                    return authenticator;
+                LibraryField readable = LibraryField.of(field);
+                if (readable == null) {
+                    return authenticator; // a class of a module not open to the agent: by identity
                 }
+                parts.add(readable.get(authenticator));
             }
         }
         return parts.toArray();

@@ -1,7 +1,7 @@
 package io.httppool.agent.instrumentation.okhttp;
 
+import io.httppool.agent.fields.LibraryField;
 import io.httppool.agent.log.AgentLog;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,8 +38,8 @@ final class OkHttpInternals {
         }
 
         /** Sets this field of {@code owner}; false when its class declares none of the names. */
-        boolean set(Object owner, Object value) throws IllegalAccessException {
-            Field field = in(owner.getClass());
+        boolean set(Object owner, Object value) {
+            LibraryField field = in(owner.getClass());
             if (field == null) {
                 return false;
             }
@@ -48,12 +48,12 @@ final class OkHttpInternals {
         }
 
         /** This field of {@code owner}, or null when its class declares none of the names. */
-        Object get(Object owner) throws IllegalAccessException {
-            Field field = in(owner.getClass());
+        Object get(Object owner) {
+            LibraryField field = in(owner.getClass());
             return field != null ? field.get(owner) : null;
         }
 
-        private Field in(Class<?> type) {
+        private LibraryField in(Class<?> type) {
             Resolved known = resolved;
             if (known == null || known.type != type) {
                 known = new Resolved(type, field(type, names));
@@ -65,9 +65,9 @@ final class OkHttpInternals {
         /** The class looked up and what it declares (null: none of the names); replaced whole, never mutated. */
         private static final class Resolved {
             final Class<?> type;
-            final Field field;
+            final LibraryField field;
 
-            Resolved(Class<?> type, Field field) {
+            Resolved(Class<?> type, LibraryField field) {
                 this.type = type;
                 this.field = field;
             }
@@ -75,21 +75,19 @@ final class OkHttpInternals {
     }
 
     /** The value of the first of {@code names} that {@code owner}'s class declares, or null. */
-    static Object get(Object owner, String... names) throws IllegalAccessException {
-        Field field = field(owner.getClass(), names);
+    static Object get(Object owner, String... names) {
+        LibraryField field = field(owner.getClass(), names);
         return field != null ? field.get(owner) : null;
     }
 
     /** Looked up once per class and name list (a builder is made per request: no reflection search each time). */
-    private static final java.util.Map<String, java.util.Optional<Field>> FIELDS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, java.util.Optional<LibraryField>> FIELDS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static Field field(Class<?> type, String... names) {
+    private static LibraryField field(Class<?> type, String... names) {
         return FIELDS.computeIfAbsent(type.getName() + "#" + String.join(",", names), key -> {
             for (String name : names) {
                 try {
-                    Field field = type.getDeclaredField(name);
-                    field.setAccessible(true);
-                    return java.util.Optional.of(field);
+                    return java.util.Optional.of(LibraryField.required(type.getDeclaredField(name)));
                 } catch (NoSuchFieldException absent) {
                     // another version's name
                 }
@@ -99,12 +97,12 @@ final class OkHttpInternals {
     }
 
     /** The {@code RealConnectionPool} behind a {@code ConnectionPool} (field {@code delegate} in every version). */
-    static Object realPoolOf(ConnectionPool pool) throws IllegalAccessException {
+    static Object realPoolOf(ConnectionPool pool) {
         return get(pool, "delegate");
     }
 
     /** A copy of the real pool's connections (3.x guards its deque with the pool's monitor). */
-    static List<Object> connections(Object realPool) throws IllegalAccessException {
+    static List<Object> connections(Object realPool) {
         Object connections = get(realPool, "connections");
         if (!(connections instanceof Collection)) {
             return List.of();
@@ -115,7 +113,7 @@ final class OkHttpInternals {
     }
 
     /** Whether no call uses the connection (4.x/5.x {@code calls}, 3.x {@code transmitters}). */
-    static boolean idle(Object connection) throws IllegalAccessException {
+    static boolean idle(Object connection) {
         Object calls = get(connection, "calls", "transmitters");
         synchronized (connection) {
             return calls instanceof Collection && ((Collection<?>) calls).isEmpty();
@@ -126,7 +124,7 @@ final class OkHttpInternals {
      * When an idle connection became idle ({@code System.nanoTime()}, 4.x/5.x {@code idleAtNs}, 3.x
      * {@code idleAtNanos}); null when it is in use or this version has neither field.
      */
-    static Long idleSinceNanos(Object connection) throws IllegalAccessException {
+    static Long idleSinceNanos(Object connection) {
         synchronized (connection) {
             if (!idle(connection)) {
                 return null;
@@ -141,7 +139,7 @@ final class OkHttpInternals {
      * and 5.x) and OkHttp closes it, though its list may still hold it for a while. False when this version
      * has no such field.
      */
-    static boolean retired(Object connection) throws IllegalAccessException {
+    static boolean retired(Object connection) {
         synchronized (connection) {
             return Boolean.TRUE.equals(get(connection, "noNewExchanges"));
         }

@@ -51,7 +51,7 @@ final class OkHttpManagedPool extends BasicManagedPool {
      * @param demandWindowMillis how long a connection beyond {@code keepIdle} stays idle before the upkeep closes it
      */
     OkHttpManagedPool(String name, String library, int maxIdle, int keepIdle, long demandWindowMillis, long keepAliveMillis,
-                      ConnectionLifetime lifetime, HostAddresses hosts, Clock clock) throws IllegalAccessException {
+                      ConnectionLifetime lifetime, HostAddresses hosts, Clock clock) {
         super(name, library, "default");
         this.maxIdle = Math.max(maxIdle, keepIdle);
         this.keepIdle = keepIdle;
@@ -73,7 +73,7 @@ final class OkHttpManagedPool extends BasicManagedPool {
         });
     }
 
-    private void replacePool() throws IllegalAccessException {
+    private void replacePool() {
         // OkHttp refuses a keep-alive of 0: then connections are kept for the shortest time it allows.
         ConnectionPool pool = new ConnectionPool(maxIdle, Math.max(1, keepAliveMillis), TimeUnit.MILLISECONDS);
         currentReal = OkHttpInternals.realPoolOf(pool);
@@ -190,12 +190,7 @@ final class OkHttpManagedPool extends BasicManagedPool {
     @Override
     public synchronized void recreate(String reason) {
         ConnectionPool old = current;
-        try {
-            replacePool();
-        } catch (IllegalAccessException error) {
-            AgentErrors.record("recreating " + name(), error);
-            return;
-        }
+        replacePool();
         counters().recreated();
         OkHttpPools.evictAllByAgent(old);
         AgentLog.log().warn("Pool {} recreated: {}. New clients use a fresh pool; calls in flight finish on the old one.",

@@ -43,19 +43,15 @@ final class OkHttpPools {
     private static OkHttpManagedPool pool() {
         return REGISTRY.getOrCreate(DEFAULT, "default", name -> {
             AgentConfig config = AgentConfig.current();
-            try {
-                long demandWindow = PoolPolicy.of(config, 0, 0).demandWindowMillis();
-                OkHttpManagedPool pool = new OkHttpManagedPool(name, LIBRARY, config.maxConnections(),
-                        config.maxKeepAliveConnections(), demandWindow, config.keepAliveExpiry().toMillis(),
-                        new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), HostAddresses.jvm(), Clock.SYSTEM);
-                AgentLog.log().info("Created managed pool {} for {}: one ConnectionPool (up to {} idle connections, {} once"
-                        + " unused for {} s; keep-alive {} s) and one dispatcher executor shared by every client that did not"
-                        + " set its own", name, LIBRARY, Math.max(config.maxConnections(), config.maxKeepAliveConnections()),
-                        config.maxKeepAliveConnections(), demandWindow / 1000.0, config.keepAliveExpiry().toMillis() / 1000.0);
-                return pool;
-            } catch (IllegalAccessException error) {
-                throw new IllegalStateException("cannot create the shared OkHttp pool", error);
-            }
+            long demandWindow = PoolPolicy.of(config, 0, 0).demandWindowMillis();
+            OkHttpManagedPool pool = new OkHttpManagedPool(name, LIBRARY, config.maxConnections(),
+                    config.maxKeepAliveConnections(), demandWindow, config.keepAliveExpiry().toMillis(),
+                    new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), HostAddresses.jvm(), Clock.SYSTEM);
+            AgentLog.log().info("Created managed pool {} for {}: one ConnectionPool (up to {} idle connections, {} once"
+                    + " unused for {} s; keep-alive {} s) and one dispatcher executor shared by every client that did not"
+                    + " set its own", name, LIBRARY, Math.max(config.maxConnections(), config.maxKeepAliveConnections()),
+                    config.maxKeepAliveConnections(), demandWindow / 1000.0, config.keepAliveExpiry().toMillis() / 1000.0);
+            return pool;
         });
     }
 
