@@ -282,8 +282,10 @@ class LeaseGateTest {
         assertEquals(2, gate.leased());
     }
 
-    /** A request on another thread, returned once it waits at the gate. */
-    /** A request waiting at the gate (returned once it waits there, behind those already waiting), on another thread. */
+    /**
+     * A request waiting at the gate (returned once it waits there, behind those already waiting), on a thread of
+     * its own: not the common pool, whose one worker on a 2-core machine (JDK 25) the first waiter would block.
+     */
     private static CompletableFuture<LeaseGate.Permit> waiterOn(LeaseGate gate) {
         int before = gate.waiting();
         CompletableFuture<LeaseGate.Permit> waiter = CompletableFuture.supplyAsync(() -> {
@@ -292,7 +294,7 @@ class LeaseGateTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, task -> new Thread(task, "waiter").start());
         while (gate.waiting() == before && !waiter.isDone()) {
             Thread.onSpinWait();
         }
