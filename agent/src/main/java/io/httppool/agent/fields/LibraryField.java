@@ -11,9 +11,10 @@ import java.lang.reflect.Modifier;
  *
  * <p>Why not {@link Field#get} alone: from JDK 18 on (JEP 416) core reflection reads a field through a method
  * handle made on first use, and the first reads of each kind of field (boolean, int, reference...) generate
- * classes: about 10 ms of the first request in a one-call JVM on JDK 25, where the application itself reads no
- * field by reflection. A {@link VarHandle} called with the field's own type links to code the JDK ships, and
- * generates nothing (22-31 ms against 3.4-4.9 ms for six fields in a fresh JDK 25). On JDK 17 reflection
+ * classes on the application thread's first request, in a JVM where the application itself may read no field
+ * by reflection. A {@link VarHandle} called with the field's own type links to code the JDK ships, and
+ * generates nothing: six fields in a fresh JDK 25, 22-31 ms against 3.4-4.9 ms; the one-call JVM's start-up
+ * cost on JDK 25, 155.5 against 127.5 ms by the median of eight alternated rounds (README, Start-up cost). On JDK 17 reflection
  * reads through {@code Unsafe} without generating classes, and a first VarHandle costs ~2 ms more than a first
  * {@code Field.get} (0.7-1.2 ms against 2.5-2.7 ms): there the field is read by reflection.
  */
@@ -34,8 +35,10 @@ public final class LibraryField {
     }
 
     /**
-     * {@code field} made readable, through a VarHandle or not as this JDK prefers; null when its class's module
-     * does not open the package to the agent (the caller then treats the value as unknown).
+     * Instance field {@code field} made readable, through a VarHandle or not as this JDK prefers; null (the caller
+     * then treats the value as unknown) for a static field, and when it cannot be made readable: its class's
+     * module does not open the package to the agent (JDK 18+: a public field of an exported package too, where
+     * JDK 17's reflection could read it; either way the caller goes without).
      */
     public static LibraryField of(Field field) {
         return of(field, VAR_HANDLES);
@@ -43,6 +46,9 @@ public final class LibraryField {
 
     /** As {@link #of(Field)}, the way chosen by the caller (tests run both on any JDK). */
     static LibraryField of(Field field, boolean varHandle) {
+        if (Modifier.isStatic(field.getModifiers())) {
+            return null; // every caller reads instances; a static field's VarHandle takes no receiver
+        }
         try {
             // A volatile field is read by reflection everywhere: VarHandle.get is a plain read, Field.get a volatile one.
             if (varHandle && !Modifier.isVolatile(field.getModifiers())) {
@@ -57,8 +63,8 @@ public final class LibraryField {
     }
 
     /**
-     * {@code field} made readable, as {@link #of(Field)}; for fields of the library's own classes, which are
-     * always open to the agent: {@link IllegalStateException} naming the field when it is not.
+     * {@code field} made readable, as {@link #of(Field)}; for fields of the library's own classes, open to the agent
+     * as every class of an unnamed or automatic module is: {@link IllegalStateException} naming the field when not.
      */
     public static LibraryField required(Field field) {
         LibraryField readable = of(field);
@@ -138,7 +144,11 @@ public final class LibraryField {
         return (boolean) handle.get(owner);
     }
 
-    /** Sets the field in {@code owner} to {@code value} (boxed for a primitive field), as {@link Field#set} does. */
+    /**
+     * Sets the field in {@code owner} to {@code value}, a value of the field's own type (boxed for a primitive
+     * field): no widening ({@code Integer} into a {@code long}) and never a final field, which {@link Field#set}
+     * would allow and a VarHandle refuses.
+     */
     public void set(Object owner, Object value) {
         if (handle == null) {
             try {

@@ -3,10 +3,14 @@ package io.httppool.agent.fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,21 @@ class LibraryFieldTest {
         private String absent;
         private final String fixed = "final";
         private volatile int changing = 9;
+        private static int shared = 1;
+    }
+
+    /** A loader of its own for a copy of a class: another unnamed module, as a library's loader is. */
+    private static final class OtherLoader extends ClassLoader {
+        OtherLoader() {
+            super(null);
+        }
+
+        Class<?> copyOf(Class<?> type) throws IOException {
+            try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+                byte[] bytes = in.readAllBytes();
+                return defineClass(type.getName(), bytes, 0, bytes.length);
+            }
+        }
     }
 
     private static final String[] ALL = {"flag", "smallByte", "smallShort", "letter", "count", "big", "ratio", "precise",
@@ -97,6 +116,29 @@ class LibraryFieldTest {
     @ValueSource(booleans = {true, false})
     void aFieldOfAModuleNotOpenToTheAgentIsNotReadable(boolean varHandle) throws Exception {
         assertNull(LibraryField.of(ArrayList.class.getDeclaredField("size"), varHandle));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void readsAndSetsAClassOfAnotherLoaderAndModule(boolean varHandle) throws Exception {
+        Class<?> elsewhere = new OtherLoader().copyOf(Target.class);
+        assertNotSame(Target.class, elsewhere);
+        assertNotSame(LibraryField.class.getModule(), elsewhere.getModule());
+        Constructor<?> make = elsewhere.getDeclaredConstructor();
+        make.setAccessible(true);
+        Object target = make.newInstance();
+        LibraryField count = LibraryField.of(elsewhere.getDeclaredField("count"), varHandle);
+        assertEquals(varHandle, count.readsThroughVarHandle());
+        assertEquals(42, count.get(target));
+        count.set(target, 7);
+        assertEquals(7, count.get(target));
+        assertEquals("text", LibraryField.of(elsewhere.getDeclaredField("reference"), varHandle).get(target));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStaticFieldIsNotOneToRead(boolean varHandle) throws Exception {
+        assertNull(LibraryField.of(Target.class.getDeclaredField("shared"), varHandle));
     }
 
     @Test
