@@ -14,9 +14,9 @@ import java.lang.reflect.Modifier;
  * classes on the application thread's first request, in a JVM where the application itself may read no field
  * by reflection. A {@link VarHandle} called with the field's own type links to code the JDK ships, and
  * generates nothing: six fields in a fresh JDK 25, 22-31 ms against 3.4-4.9 ms; the one-call JVM's start-up
- * cost on JDK 25, 155.5 against 127.5 ms by the median of eight alternated rounds (README, Start-up cost). On JDK 17 reflection
- * reads through {@code Unsafe} without generating classes, and a first VarHandle costs ~2 ms more than a first
- * {@code Field.get} (0.7-1.2 ms against 2.5-2.7 ms): there the field is read by reflection.
+ * cost on JDK 25, 155.5 against 127.5 ms by the median of eight alternated rounds (README, Start-up cost).
+ * On JDK 17 reflection reads through {@code Unsafe} without generating classes, and a first VarHandle costs ~2 ms
+ * more than a first {@code Field.get} (0.7-1.2 ms against 2.5-2.7 ms): there the field is read by reflection.
  */
 public final class LibraryField {
 
@@ -72,6 +72,19 @@ public final class LibraryField {
             throw new IllegalStateException("cannot read " + field + ": its module is not open to the agent");
         }
         return readable;
+    }
+
+    /**
+     * Instance field {@code name} of class {@code className} as {@code loader} has it (the class is not initialised);
+     * null when the class is missing or cannot link there (its own dependencies absent), or as {@link #declared(Class,
+     * String)}.
+     */
+    public static LibraryField declared(String className, ClassLoader loader, String name) {
+        try {
+            return declared(Class.forName(className, false, loader), name);
+        } catch (ClassNotFoundException | RuntimeException | LinkageError missing) {
+            return null;
+        }
     }
 
     /** Instance field {@code name} declared by {@code owner}; null when there is none or it cannot be made readable. */

@@ -144,6 +144,9 @@ class LibraryFieldTest {
     @Test
     void aMissingFieldIsNull() {
         assertNull(LibraryField.declared(Target.class, "noSuchField"));
+        ClassLoader loader = Target.class.getClassLoader();
+        assertNull(LibraryField.declared("io.httppool.agent.fields.NoSuchType", loader, "count"));
+        assertEquals(42, LibraryField.declared(Target.class.getName(), loader, "count").get(new Target()));
         assertEquals(42, LibraryField.declared(Target.class, "count").get(new Target()));
     }
 }

@@ -60,11 +60,6 @@ final class Apache4PoolFactory {
     }
 
     private static LibraryField clientField(String name) {
-        try {
-            return LibraryField.declared(Class.forName("org.apache.http.impl.client.InternalHttpClient", false,
-                    HttpClientBuilder.class.getClassLoader()), name);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null;
-        }
+        return LibraryField.declared("org.apache.http.impl.client.InternalHttpClient", HttpClientBuilder.class.getClassLoader(), name);
     }
 }

@@ -380,12 +380,9 @@ public final class Apache5Pools {
     private static final LibraryField CLIENT_CLOSEABLES = clientField("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "closeables");
     private static final LibraryField MINIMAL_CONN_MANAGER = clientField("org.apache.hc.client5.http.impl.classic.MinimalHttpClient", "connManager");
 
+    /** Null where unreadable, or where the class cannot link (HttpClient 5.1 without SLF4J). */
     private static LibraryField clientField(String type, String name) {
-        try {
-            return LibraryField.declared(Class.forName(type, false, Apache5Pools.class.getClassLoader()), name);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError error) {
-            return null; // LinkageError: the class's own dependencies are missing (HttpClient 5.1 without SLF4J)
-        }
+        return LibraryField.declared(type, Apache5Pools.class.getClassLoader(), name);
     }
 
     /**

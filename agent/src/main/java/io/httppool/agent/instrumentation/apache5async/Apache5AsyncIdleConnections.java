@@ -21,17 +21,10 @@ import org.apache.hc.core5.util.TimeValue;
  */
 final class Apache5AsyncIdleConnections {
 
-    private static final LibraryField MANAGER_POOL = field("org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager", "pool");
+    private static final LibraryField MANAGER_POOL = LibraryField.declared(
+            "org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager", Apache5AsyncIdleConnections.class.getClassLoader(), "pool");
 
     private Apache5AsyncIdleConnections() {
-    }
-
-    private static LibraryField field(String type, String name) {
-        try {
-            return LibraryField.declared(Class.forName(type, false, Apache5AsyncIdleConnections.class.getClassLoader()), name);
-        } catch (ReflectiveOperationException | RuntimeException absent) {
-            return null;
-        }
     }
 
     /**

@@ -27,7 +27,8 @@ import org.apache.hc.core5.reactor.IOReactorStatus;
  */
 final class Apache5AsyncRealClient {
 
-    private static final LibraryField CONTEXT_ADAPTOR = field("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient",
+    private static final LibraryField CONTEXT_ADAPTOR = LibraryField.declared(
+            "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient", Apache5AsyncRealClient.class.getClassLoader(),
             "contextAdaptor");
 
     private final CloseableHttpAsyncClient client;
@@ -76,14 +77,6 @@ final class Apache5AsyncRealClient {
         }
         // HttpClient 5.2 and 5.3 adapt the context this way in doExecute.
         return context -> context != null ? HttpClientContext.adapt(context) : HttpClientContext.create();
-    }
-
-    private static LibraryField field(String type, String name) {
-        try {
-            return LibraryField.declared(Class.forName(type, false, Apache5AsyncRealClient.class.getClassLoader()), name);
-        } catch (ReflectiveOperationException | RuntimeException absent) {
-            return null;
-        }
     }
 
     /** How this client turns the context a request comes with into the one it uses. */
