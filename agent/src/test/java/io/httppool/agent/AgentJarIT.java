@@ -170,6 +170,31 @@ class AgentJarIT {
     }
 
     /**
+     * premain and agentmain carry ACC_VARARGS (set at build, see src/build/EntryPointVarargsFlag.java): the JVM's
+     * reflective call of them then takes core reflection's native accessor, where on JDK 18+ it would spin
+     * method-handle classes in every start-up. Nothing else in the class is variable arity.
+     */
+    @Test
+    void entryMethodsAreFlaggedForTheNativeReflectiveCall() throws IOException {
+        byte[] bytes;
+        try (JarFile jar = jar()) {
+            bytes = jar.getInputStream(jar.getEntry("io/httppool/agent/bootstrap/AgentEntryPoint.class")).readAllBytes();
+        }
+        List<String> varargs = new ArrayList<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if ((access & Opcodes.ACC_VARARGS) != 0) {
+                    varargs.add(name + descriptor);
+                }
+                return null;
+            }
+        }, ClassReader.SKIP_CODE);
+        assertEquals(List.of("premain(Ljava/lang/String;Ljava/lang/instrument/Instrumentation;)V",
+                "agentmain(Ljava/lang/String;Ljava/lang/instrument/Instrumentation;)V"), varargs);
+    }
+
+    /**
      * The fault-injection seam ships inert: {@code FaultPoint.reached} is an empty method and the class can
      * throw nothing (the throwing variant exists only in the jar the black-box tests build from this one).
      */
