@@ -178,7 +178,7 @@ public final class HookTransformer implements ClassFileTransformer {
         /** Made once, under this object's lock (every caller holds it). */
         private LibraryInstrumentation library() {
             if (library == null) {
-                LibraryInstrumentation made = known.create();
+                LibraryInstrumentation made = LibraryInstrumentations.create(known);
                 Map<String, List<Hook>> byType = new HashMap<>();
                 for (Hook hook : made.hooks()) {
                     addTo(byType, hook.type(), hook);

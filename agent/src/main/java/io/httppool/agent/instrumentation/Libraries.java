@@ -1,15 +1,13 @@
 package io.httppool.agent.instrumentation;
 
 import io.httppool.agent.config.AgentConfig;
-import io.httppool.agent.instrumentation.apache4.Apache4Instrumentation;
-import io.httppool.agent.instrumentation.apache5.Apache5Instrumentation;
-import io.httppool.agent.instrumentation.apache5async.Apache5AsyncInstrumentation;
-import io.httppool.agent.instrumentation.jdkhttp.JdkHttpInstrumentation;
-import io.httppool.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every library the agent knows how to pool: the one place a new library is added. */
+/**
+ * Every library the agent knows how to pool, as premain needs it: the one place a new library is added, with
+ * {@link LibraryInstrumentations}, which makes its hooks.
+ */
 public final class Libraries {
 
     /**
@@ -37,23 +35,6 @@ public final class Libraries {
             return hookedTypes;
         }
 
-        /** A new instrumentation of this library. */
-        public LibraryInstrumentation create() {
-            switch (id) {
-                case "apache5":
-                    return new Apache5Instrumentation();
-                case "apache5-async":
-                    return new Apache5AsyncInstrumentation();
-                case "jdk":
-                    return new JdkHttpInstrumentation();
-                case "okhttp":
-                    return new OkHttpInstrumentation();
-                case "apache4":
-                    return new Apache4Instrumentation();
-                default:
-                    throw new IllegalStateException("no instrumentation for library " + id);
-            }
-        }
     }
 
     private static final String HC5 = "org/apache/hc/client5/http/";
@@ -101,15 +82,6 @@ public final class Libraries {
                     HC4 + "util/VersionInfo")));
 
     private Libraries() {
-    }
-
-    /** An instrumentation of every library. */
-    public static List<LibraryInstrumentation> all() {
-        List<LibraryInstrumentation> all = new ArrayList<>();
-        for (Known known : KNOWN) {
-            all.add(known.create());
-        }
-        return all;
     }
 
     /** The libraries the operator left switched on. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HelperListTest {
 
     static Stream<LibraryInstrumentation> librariesWithHelpers() {
-        return Libraries.all().stream().filter(library -> !library.helperClassNames().isEmpty());
+        return LibraryInstrumentations.all().stream().filter(library -> !library.helperClassNames().isEmpty());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,7 +45,7 @@ class KnownBuildsTest {
     @Test
     void theListIsWhatTheFullCheckFindsOnTheLibrariesOfThisBuild() throws Exception {
         List<KnownBuilds.Build> checked = new ArrayList<>();
-        for (LibraryInstrumentation library : Libraries.all()) {
+        for (LibraryInstrumentation library : LibraryInstrumentations.all()) {
             if (library.id().equals("jdk")) {
                 continue; // the JDK's own classes: every JDK build differs, the full check always runs
             }

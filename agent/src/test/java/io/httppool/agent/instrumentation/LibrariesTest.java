@@ -13,7 +13,7 @@ class LibrariesTest {
     @Test
     void eachLibrarysListedTypesAreExactlyTheTypesItsHooksAreWovenInto() {
         for (Libraries.Known known : Libraries.KNOWN) {
-            LibraryInstrumentation library = known.create();
+            LibraryInstrumentation library = LibraryInstrumentations.create(known);
             assertEquals(known.id(), library.id());
             Set<String> hooked = new TreeSet<>();
             for (Hook hook : library.hooks()) {
@@ -25,6 +25,6 @@ class LibrariesTest {
 
     @Test
     void everyLibraryIsListed() {
-        assertEquals(5, Libraries.all().size());
+        assertEquals(5, LibraryInstrumentations.all().size());
     }
 }

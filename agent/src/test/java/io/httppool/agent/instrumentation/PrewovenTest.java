@@ -120,7 +120,7 @@ class PrewovenTest {
     /** Every library but the JDK's client, whose classes are those of the JDK that runs the build. */
     private static List<LibraryInstrumentation> instrumentedHere() {
         List<LibraryInstrumentation> libraries = new ArrayList<>();
-        for (LibraryInstrumentation library : Libraries.all()) {
+        for (LibraryInstrumentation library : LibraryInstrumentations.all()) {
             if (!library.id().equals("jdk")) {
                 libraries.add(library);
             }

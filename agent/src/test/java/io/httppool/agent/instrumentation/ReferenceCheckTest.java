@@ -28,7 +28,7 @@ class ReferenceCheckTest {
     /** The JDK client's own classes are JDK classes, and some are being transformed while the check runs. */
     @Test
     void everyLibraryPassesOnThisJvmIncludingTheJdkClientsJdkClasses() throws Exception {
-        for (LibraryInstrumentation each : Libraries.all()) {
+        for (LibraryInstrumentation each : LibraryInstrumentations.all()) {
             ClassLoader where = each.packages().get(0).startsWith("jdk/") || each.packages().get(0).startsWith("java/")
                     ? ClassLoader.getPlatformClassLoader() : getClass().getClassLoader();
             Map<String, byte[]> helpers = new HelperInjector(each.helperClassNames(), each.helpersRequiring()).bytesFor(where, false);
