@@ -5,7 +5,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 
-/** Reads the private fields of a library's classes that the helpers need (its pool, an entry's holder). */
+/**
+ * Reads the private fields of a library's classes that the helpers read per request or per connection (its pool,
+ * an entry's holder, an entry's creation time), through a getter each helper holds in a {@code static final}
+ * field: the JIT treats that method handle as a constant and inlines the read. Fields read while a client or pool
+ * is set up go through {@link io.httppool.agent.fields.LibraryField} instead, which generates no adapter on first
+ * use but reads through a handle held in an instance field, which the JIT does not treat as a constant.
+ */
 public final class PrivateFields {
 
     private PrivateFields() {
