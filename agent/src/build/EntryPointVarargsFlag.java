@@ -14,13 +14,16 @@ import net.bytebuddy.jar.asm.Opcodes;
  * ACC_VARARGS on {@code premain} and {@code agentmain} of the agent's entry point, in the jar only.
  *
  * <p>Why: the JVM calls the entry point through {@code Method.invoke}. Since JDK 18 (JEP 416) that call runs on
- * a method handle, and the first call spins seven LambdaForm classes, 6-10 ms of every start-up on JDK 25
+ * a method handle, and the first call spins seven LambdaForm classes, 5-15 ms of every start-up on JDK 25
  * (whole-process medians, issue 9). Core reflection falls back to its native accessor, which spins nothing, for
  * a method whose ACC_VARARGS bit is set while its last parameter is not an array: a method handle could not
  * represent that (see {@code MethodHandleAccessorFactory.useNativeAccessor} in the JDK). The JVM itself ignores the
- * bit: invocation is fixed-arity. javac does not: it refuses to compile against such a class file ("malformed
- * variable arity method"), which is why target/classes keeps the compiled class and only the jar, which nothing
- * compiles against, gets the flag. AgentJarIT fails when this step did not run.
+ * bit: invocation is fixed-arity. {@code java.lang.invoke} does not: a method-handle lookup of the two methods
+ * throws ("cannot make variable arity"); the JVM's agent loading (through JDK 25, {@code InstrumentationImpl})
+ * finds them with {@code getDeclaredMethod} and calls {@code invoke}, which the JDK 25 test pass exercises.
+ * Neither does javac: it refuses to compile against such a class file ("malformed variable arity method"), which
+ * is why target/classes keeps the compiled class and only the jar, which nothing compiles against, gets the flag.
+ * AgentJarIT fails when this step did not run.
  *
  * <p>Usage: {@code java -cp <byte-buddy.jar> EntryPointVarargsFlag <agent.jar> <entry/point/Class.class>}; rewrites
  * that entry of the jar in place and is idempotent.

@@ -15,6 +15,10 @@ import java.lang.instrument.Instrumentation;
  * never in a field or method type, a supertype or a class literal (AgentJarIT checks the class file).
  * Reflection cost ~1.5 ms of every start-up on JDK 17 (finding the method) and more on later JDKs, which spin
  * method-handle classes for it. AgentEntryPointTest runs an older Java's path with AgentInstaller absent.
+ *
+ * <p>In the shipped jar {@code premain} and {@code agentmain} carry ACC_VARARGS, so that the JVM's own reflective
+ * call of them spins no method-handle classes either (agent/src/build/EntryPointVarargsFlag.java says why and what
+ * that rules out: looking them up through {@code java.lang.invoke}).
  */
 public final class AgentEntryPoint {
 
