@@ -30,6 +30,15 @@ class AgentJarIT {
         return new JarFile(path);
     }
 
+    /** The bytes of class file {@code entryName} in the jar; fails the test when the jar has no such entry. */
+    private static byte[] classFile(String entryName) throws IOException {
+        try (JarFile jar = jar()) {
+            JarEntry entry = jar.getJarEntry(entryName);
+            assertNotNull(entry, entryName + " is in the jar");
+            return jar.getInputStream(entry).readAllBytes();
+        }
+    }
+
     @Test
     void holdsNothingButOurPackageAndMetaInf() throws IOException {
         Set<String> topLevel = new TreeSet<>();
@@ -80,10 +89,7 @@ class AgentJarIT {
      */
     @Test
     void entryPointLoadsOnOldJvmsAndNamesTheInstallerOnlyInAStaticCall() throws IOException {
-        byte[] bytes;
-        try (JarFile jar = jar()) {
-            bytes = jar.getInputStream(jar.getEntry("io/httppool/agent/bootstrap/AgentEntryPoint.class")).readAllBytes();
-        }
+        byte[] bytes = classFile("io/httppool/agent/bootstrap/AgentEntryPoint.class");
         ClassReader reader = new ClassReader(bytes);
         assertEquals(52, reader.readUnsignedShort(6), "class file major version (52 = Java 8)");
         String installer = "io/httppool/agent/bootstrap/AgentInstaller";
@@ -176,10 +182,7 @@ class AgentJarIT {
      */
     @Test
     void entryMethodsAreFlaggedForTheNativeReflectiveCall() throws IOException {
-        byte[] bytes;
-        try (JarFile jar = jar()) {
-            bytes = jar.getInputStream(jar.getEntry("io/httppool/agent/bootstrap/AgentEntryPoint.class")).readAllBytes();
-        }
+        byte[] bytes = classFile("io/httppool/agent/bootstrap/AgentEntryPoint.class");
         List<String> varargs = new ArrayList<>();
         new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
@@ -200,12 +203,7 @@ class AgentJarIT {
      */
     @Test
     void faultPointCannotThrow() throws IOException {
-        byte[] bytes;
-        try (JarFile jar = jar()) {
-            JarEntry entry = jar.getJarEntry("io/httppool/agent/log/FaultPoint.class");
-            assertNotNull(entry, "FaultPoint is in the jar");
-            bytes = jar.getInputStream(entry).readAllBytes();
-        }
+        byte[] bytes = classFile("io/httppool/agent/log/FaultPoint.class");
         List<String> members = new ArrayList<>();
         List<Integer> reachedCode = new ArrayList<>();
         List<String> problems = new ArrayList<>();

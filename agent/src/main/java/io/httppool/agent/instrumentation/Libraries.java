@@ -34,7 +34,6 @@ public final class Libraries {
         public List<String> hookedTypes() {
             return hookedTypes;
         }
-
     }
 
     private static final String HC5 = "org/apache/hc/client5/http/";
