@@ -42,12 +42,11 @@ final class AgentInstaller implements Runnable {
     /** {@code premain} ({@code attachedLate} false) or {@code agentmain}, through {@link AgentEntryPoint}. */
     static void install(String agentArgs, Instrumentation instrumentation, boolean attachedLate) {
         long started = System.nanoTime();
-        ConfigLoader.Result loaded = ConfigLoader.fromEnvironment(agentArgs);
-        AgentConfig config = loaded.config();
+        AgentConfig config = ConfigLoader.fromEnvironment(agentArgs);
         AgentLog.configure(config.logLevel());
 
-        if (!loaded.valid()) {
-            for (String error : loaded.errors()) {
+        if (!config.valid()) {
+            for (String error : config.errors()) {
                 reportConfigError(config, error + "; pooling OFF, the application runs without the agent");
             }
             return;

@@ -3,12 +3,13 @@ package io.httppool.agent.config;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
- * The agent's effective settings: immutable, parsed and validated once at start-up by {@link ConfigLoader}.
- * Everything else in the agent reads settings from here, never from the environment.
+ * The agent's effective settings: immutable, parsed and validated once at start-up by {@link ConfigLoader},
+ * with the problems found doing so. Everything else in the agent reads settings from here, never from the
+ * environment.
  */
 public final class AgentConfig {
 
@@ -17,10 +18,12 @@ public final class AgentConfig {
 
     private final Map<Setting, Object> values;
     private final Map<Setting, String> sources;
+    private final List<String> errors;
 
-    AgentConfig(Map<Setting, Object> values, Map<Setting, String> sources) {
+    AgentConfig(Map<Setting, Object> values, Map<Setting, String> sources, List<String> errors) {
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
         this.sources = Collections.unmodifiableMap(new EnumMap<>(sources));
+        this.errors = errors;
     }
 
     /** The configuration in force; defaults until the agent installed its own. */
@@ -42,7 +45,20 @@ public final class AgentConfig {
     }
 
     public static AgentConfig defaults() {
-        return ConfigLoader.load(null, new java.util.Properties(), Map.of()).config();
+        return ConfigLoader.load(null, new java.util.Properties(), Map.of());
+    }
+
+    /** Every setting that was read as it was given: no {@link #errors()}. */
+    public boolean valid() {
+        return errors.isEmpty();
+    }
+
+    /**
+     * What was wrong in the settings as given, one message each naming the setting, the value and what is
+     * accepted; such a setting holds its default here, and the agent leaves pooling off.
+     */
+    public List<String> errors() {
+        return errors;
     }
 
     public boolean poolEnabled() {
@@ -147,10 +163,10 @@ public final class AgentConfig {
 
     /** One line for the start-up log: every setting with its value, marking those not left at default. */
     public String describe() {
-        StringJoiner joiner = new StringJoiner(", ");
+        StringBuilder line = new StringBuilder(1024);
         for (Setting setting : Setting.values()) {
             Object value = values.get(setting);
-            String shown = value instanceof Duration ? seconds((Duration) value) : String.valueOf(value);
+            String shown = setting.show(value);
             if (setting == Setting.MAX_CONNECTIONS_PER_ROUTE && value == null) {
                 shown = String.valueOf(maxConnectionsPerRoute());
             }
@@ -158,9 +174,15 @@ public final class AgentConfig {
                 shown = "off";
             }
             String source = sourceOf(setting);
-            joiner.add(setting.envName() + "=" + shown + ("default".equals(source) ? "" : " (" + source + ")"));
+            if (line.length() > 0) {
+                line.append(", ");
+            }
+            line.append(setting.envName()).append('=').append(shown);
+            if (!"default".equals(source)) {
+                line.append(" (").append(source).append(')');
+            }
         }
-        return joiner.toString();
+        return line.toString();
     }
 
     /** The effective settings by variable name, as shown over JMX and /health. */
@@ -168,18 +190,23 @@ public final class AgentConfig {
         Map<String, String> map = new java.util.LinkedHashMap<>();
         for (Setting setting : Setting.values()) {
             Object value = values.get(setting);
-            map.put(setting.envName(), value instanceof Duration ? seconds((Duration) value) : String.valueOf(value));
+            map.put(setting.envName(), setting.show(value));
         }
         return map;
     }
 
+    /** Seconds settings are held as milliseconds (see {@link SettingType#seconds}); made a Duration when asked for. */
     private Duration duration(Setting setting) {
-        return (Duration) values.get(setting);
+        return Duration.ofMillis((Long) values.get(setting));
     }
 
-    /** "30s", "0.25s", "1.5s": seconds without trailing zeros (no BigDecimal: this runs in premain). */
+    /** "30s", "0.25s", "1.5s": seconds without trailing zeros. */
     public static String seconds(Duration duration) {
-        long millis = duration.toMillis();
+        return seconds(duration.toMillis());
+    }
+
+    /** {@link #seconds(Duration)} of milliseconds (no BigDecimal, no Duration: this runs in premain). */
+    static String seconds(long millis) {
         long whole = millis / 1000;
         long fraction = Math.abs(millis % 1000);
         if (fraction == 0) {

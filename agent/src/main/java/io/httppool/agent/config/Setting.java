@@ -92,6 +92,11 @@ public enum Setting {
         return type.parse(raw);
     }
 
+    /** A value of this setting as text: seconds as {@code 0.25s}, anything else as is. */
+    String show(Object value) {
+        return type.show(value);
+    }
+
     /** Finds a setting by any of its spellings: {@code HTTP_MAX_CONNECTIONS} or {@code http.max.connections}. */
     static Setting byKey(String key) {
         String normalized = key.trim().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

@@ -1,6 +1,5 @@
 package io.httppool.agent.config;
 
-import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -50,6 +49,11 @@ final class SettingType<T> {
         }
     }
 
+    /** A parsed value as the start line and /health show it: seconds as {@code 0.25s}, anything else as is. */
+    String show(Object value) {
+        return kind == SECONDS && value != null ? AgentConfig.seconds((long) (Long) value) : String.valueOf(value);
+    }
+
     /** What a valid value looks like, for error messages and the README. */
     String accepted() {
         switch (kind) {
@@ -75,11 +79,12 @@ final class SettingType<T> {
     }
 
     /**
-     * Seconds, fractional allowed ("0.25"), kept exactly as a {@link Duration} down to the millisecond.
-     * Parsed with long arithmetic, not BigDecimal: this runs in premain, and on JDK 25 the first BigDecimal
+     * Seconds, fractional allowed ("0.25"), kept exactly as whole milliseconds (a {@code Long}; {@link AgentConfig}
+     * hands them out as {@code Duration}s). Not a {@code Duration} here: this runs in premain, where that class's
+     * initialiser makes BigIntegers. Parsed with long arithmetic, not BigDecimal: on JDK 25 the first BigDecimal
      * made from a double cost ~30 ms of start-up (its BigInteger tables are built through a fork-join task).
      */
-    static SettingType<Duration> seconds(double minSeconds, double maxSeconds) {
+    static SettingType<Long> seconds(double minSeconds, double maxSeconds) {
         return new SettingType<>(SECONDS, Math.round(minSeconds * 1000), Math.round(maxSeconds * 1000), null);
     }
 
@@ -111,7 +116,7 @@ final class SettingType<T> {
         return (int) value;
     }
 
-    private Duration parseSeconds(String raw) {
+    private Long parseSeconds(String raw) {
         long millis = millisOf(raw.trim());
         if (millis == TOO_PRECISE) {
             throw new IllegalArgumentException(accepted() + ", with at most 3 decimals");
@@ -119,7 +124,7 @@ final class SettingType<T> {
         if (millis == NOT_A_NUMBER || millis < min || millis > max) {
             throw new IllegalArgumentException(accepted());
         }
-        return Duration.ofMillis(millis);
+        return millis;
     }
 
     private String parseChoice(String raw) {
@@ -231,7 +236,7 @@ final class SettingType<T> {
 
     /** Milliseconds as plain seconds: {@code 10} -> "0.01", {@code 86400000} -> "86400". */
     private static String plain(long millis) {
-        String seconds = AgentConfig.seconds(Duration.ofMillis(millis));
+        String seconds = AgentConfig.seconds(millis);
         return seconds.substring(0, seconds.length() - 1);
     }
 }

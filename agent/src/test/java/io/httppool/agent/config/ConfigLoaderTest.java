@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
 
-    private static ConfigLoader.Result load(String args, Map<String, String> props, Map<String, String> env) {
+    private static AgentConfig load(String args, Map<String, String> props, Map<String, String> env) {
         Properties properties = new Properties();
         properties.putAll(props);
         return ConfigLoader.load(args, properties, env);
@@ -21,7 +21,7 @@ class ConfigLoaderTest {
 
     @Test
     void defaultsMatchTheDocumentedOnes() {
-        AgentConfig config = load(null, Map.of(), Map.of()).config();
+        AgentConfig config = load(null, Map.of(), Map.of());
         assertTrue(config.poolEnabled());
         assertEquals(100, config.maxConnections());
         assertEquals(100, config.maxConnectionsPerRoute(), "per route defaults to the total");
@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     void agentArgumentsBeatSystemPropertiesWhichBeatEnvironment() {
         Map<String, String> env = Map.of("HTTP_MAX_CONNECTIONS", "10", "HTTP_POOL_TIMEOUT", "1", "HTTP_READ_TIMEOUT", "7");
         Map<String, String> props = Map.of("http.max.connections", "20", "http.pool.timeout", "2");
-        AgentConfig config = load("http.max.connections=30", props, env).config();
+        AgentConfig config = load("http.max.connections=30", props, env);
         assertEquals(30, config.maxConnections());
         assertEquals(Duration.ofSeconds(2), config.poolTimeout());
         assertEquals(Duration.ofSeconds(7), config.readTimeout());
@@ -52,14 +52,14 @@ class ConfigLoaderTest {
 
     @Test
     void agentArgumentsAcceptBothSpellings() {
-        AgentConfig config = load("HTTP_POOL_ENABLED=false, http.max.connections=5", Map.of(), Map.of()).config();
+        AgentConfig config = load("HTTP_POOL_ENABLED=false, http.max.connections=5", Map.of(), Map.of());
         assertFalse(config.poolEnabled());
         assertEquals(5, config.maxConnections());
     }
 
     @Test
     void fractionalSecondsAreExact() {
-        AgentConfig config = load(null, Map.of(), Map.of("HTTP_CONNECT_TIMEOUT", "0.25", "HTTP_KEEPALIVE_EXPIRY", "1.5")).config();
+        AgentConfig config = load(null, Map.of(), Map.of("HTTP_CONNECT_TIMEOUT", "0.25", "HTTP_KEEPALIVE_EXPIRY", "1.5"));
         assertEquals(Duration.ofMillis(250), config.connectTimeout());
         assertEquals(Duration.ofMillis(1500), config.keepAliveExpiry());
     }
@@ -80,7 +80,7 @@ class ConfigLoaderTest {
             "HTTP_POOL_LOG_LEVEL, loud, one of off, error, warn, info, debug, trace",
     })
     void badValuesAreReportedWithNameValueAndAcceptedRange(String name, String value, String accepted) {
-        ConfigLoader.Result result = load(null, Map.of(), Map.of(name, value));
+        AgentConfig result = load(null, Map.of(), Map.of(name, value));
         assertFalse(result.valid());
         assertEquals(1, result.errors().size(), result.errors().toString());
         String error = result.errors().get(0);
@@ -91,28 +91,28 @@ class ConfigLoaderTest {
 
     @Test
     void unknownAgentArgumentIsAnError() {
-        ConfigLoader.Result result = load("http.max.conections=5", Map.of(), Map.of());
+        AgentConfig result = load("http.max.conections=5", Map.of(), Map.of());
         assertFalse(result.valid());
         assertTrue(result.errors().get(0).contains("http.max.conections"), result.errors().toString());
     }
 
     @Test
     void perRouteAboveTotalIsAnError() {
-        ConfigLoader.Result result = load(null, Map.of(), Map.of("HTTP_MAX_CONNECTIONS", "10", "HTTP_MAX_CONNECTIONS_PER_ROUTE", "20"));
+        AgentConfig result = load(null, Map.of(), Map.of("HTTP_MAX_CONNECTIONS", "10", "HTTP_MAX_CONNECTIONS_PER_ROUTE", "20"));
         assertFalse(result.valid());
         assertTrue(result.errors().get(0).contains("HTTP_MAX_CONNECTIONS_PER_ROUTE"), result.errors().toString());
     }
 
     @Test
     void unrelatedEnvironmentIsIgnored() {
-        ConfigLoader.Result result = load(null, Map.of("http.proxyHost", "x", "http.maxConnections", "abc"),
+        AgentConfig result = load(null, Map.of("http.proxyHost", "x", "http.maxConnections", "abc"),
                 Map.of("HTTP_PROXY", "http://proxy", "HTTP_MAXCONNECTIONS", "x"));
         assertTrue(result.valid(), result.errors().toString());
     }
 
     @Test
     void describeNamesEverySettingAndMarksOverrides() {
-        String described = load(null, Map.of(), Map.of("HTTP_MAX_CONNECTIONS", "42")).config().describe();
+        String described = load(null, Map.of(), Map.of("HTTP_MAX_CONNECTIONS", "42")).describe();
         for (Setting setting : Setting.values()) {
             assertTrue(described.contains(setting.envName() + "="), setting + " missing in " + described);
         }

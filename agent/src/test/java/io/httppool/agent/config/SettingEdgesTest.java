@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Settings at the edges of what they accept, and how errors and the start-up line read. */
 class SettingEdgesTest {
 
-    private static ConfigLoader.Result env(String... pairs) {
+    private static AgentConfig env(String... pairs) {
         Map<String, String> env = new java.util.HashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
@@ -22,8 +22,8 @@ class SettingEdgesTest {
 
     @Test
     void wholeNumbersAcceptBothEndsOfTheirRangeAndNothingBeyond() {
-        assertEquals(1, env("HTTP_MAX_CONNECTIONS", "1").config().maxConnections());
-        assertEquals(10_000, env("HTTP_MAX_CONNECTIONS", "10000").config().maxConnections());
+        assertEquals(1, env("HTTP_MAX_CONNECTIONS", "1").maxConnections());
+        assertEquals(10_000, env("HTTP_MAX_CONNECTIONS", "10000").maxConnections());
         assertFalse(env("HTTP_MAX_CONNECTIONS", "0").valid());
         assertFalse(env("HTTP_MAX_CONNECTIONS", "10001").valid());
     }
@@ -39,7 +39,7 @@ class SettingEdgesTest {
         for (String bad : new String[] {"", "+", "-", "-5", "1.5", "1e2", "5 ", "0x10", "\u0665", "1234567890123", "++1"}) {
             assertTrue(SettingType.wholeNumberOf(bad) < 0, "not a whole number: '" + bad + "'");
         }
-        assertEquals(42, env("HTTP_MAX_CONNECTIONS", " +42 ").config().maxConnections(), "surrounding blanks are trimmed");
+        assertEquals(42, env("HTTP_MAX_CONNECTIONS", " +42 ").maxConnections(), "surrounding blanks are trimmed");
     }
 
     @Test
@@ -58,39 +58,39 @@ class SettingEdgesTest {
 
     @Test
     void secondsAcceptBothEndsOfTheirRangeAndWholeMilliseconds() {
-        assertEquals(Duration.ofMillis(10), env("HTTP_POOL_HEALTH_INTERVAL", "0.01").config().healthInterval());
-        assertEquals(Duration.ofSeconds(86_400), env("HTTP_POOL_HEALTH_INTERVAL", "86400").config().healthInterval());
+        assertEquals(Duration.ofMillis(10), env("HTTP_POOL_HEALTH_INTERVAL", "0.01").healthInterval());
+        assertEquals(Duration.ofSeconds(86_400), env("HTTP_POOL_HEALTH_INTERVAL", "86400").healthInterval());
         assertFalse(env("HTTP_POOL_HEALTH_INTERVAL", "0.009").valid());
         assertFalse(env("HTTP_POOL_HEALTH_INTERVAL", "86400.001").valid());
-        assertEquals(Duration.ofMillis(1_001), env("HTTP_CONNECT_TIMEOUT", "1.001").config().connectTimeout(), "three decimals are exact");
-        assertEquals(Duration.ZERO, env("HTTP_CONNECT_TIMEOUT", "0").config().connectTimeout());
+        assertEquals(Duration.ofMillis(1_001), env("HTTP_CONNECT_TIMEOUT", "1.001").connectTimeout(), "three decimals are exact");
+        assertEquals(Duration.ZERO, env("HTTP_CONNECT_TIMEOUT", "0").connectTimeout());
     }
 
     @Test
     void choicesAreMatchedWhateverTheirCaseAndKeptInTheirOwnSpelling() {
-        assertEquals("wait", env("HTTP_POOL_ON_EXHAUSTED", " WAIT ").config().onExhausted());
-        assertEquals("always", env("HTTP_POOL_LEAK_STACKS", "Always").config().leakStacks());
-        assertEquals("debug", env("HTTP_POOL_LOG_LEVEL", "debug").config().logLevel());
-        assertEquals("info", env().config().logLevel());
-        assertEquals("overflow", env().config().onExhausted());
-        assertEquals("sampled", env().config().leakStacks());
+        assertEquals("wait", env("HTTP_POOL_ON_EXHAUSTED", " WAIT ").onExhausted());
+        assertEquals("always", env("HTTP_POOL_LEAK_STACKS", "Always").leakStacks());
+        assertEquals("debug", env("HTTP_POOL_LOG_LEVEL", "debug").logLevel());
+        assertEquals("info", env().logLevel());
+        assertEquals("overflow", env().onExhausted());
+        assertEquals("sampled", env().leakStacks());
     }
 
     @Test
     void aHostNameMayBeAsLongAsDnsAllowsAndNoLonger() {
         String longest = "a".repeat(253);
-        assertEquals(longest, env("HTTP_POOL_STATUS_HOST", longest).config().statusHost());
+        assertEquals(longest, env("HTTP_POOL_STATUS_HOST", longest).statusHost());
         assertFalse(env("HTTP_POOL_STATUS_HOST", "a".repeat(254)).valid());
-        assertEquals("::1", env("HTTP_POOL_STATUS_HOST", " ::1 ").config().statusHost());
+        assertEquals("::1", env("HTTP_POOL_STATUS_HOST", " ::1 ").statusHost());
         assertFalse(env("HTTP_POOL_STATUS_HOST", "bad host").valid());
         assertFalse(env("HTTP_POOL_STATUS_HOST", " ").valid());
     }
 
     @Test
     void aPerRouteLimitEqualToTheTotalIsFine() {
-        ConfigLoader.Result result = env("HTTP_MAX_CONNECTIONS", "10", "HTTP_MAX_CONNECTIONS_PER_ROUTE", "10");
+        AgentConfig result = env("HTTP_MAX_CONNECTIONS", "10", "HTTP_MAX_CONNECTIONS_PER_ROUTE", "10");
         assertTrue(result.valid(), result.errors().toString());
-        assertEquals(10, result.config().maxConnectionsPerRoute());
+        assertEquals(10, result.maxConnectionsPerRoute());
     }
 
     @Test
@@ -107,11 +107,11 @@ class SettingEdgesTest {
 
     @Test
     void malformedAgentArgumentsAreErrorsThatSayWhatIsExpected() {
-        ConfigLoader.Result noKey = ConfigLoader.load("=5", new Properties(), Map.of());
+        AgentConfig noKey = ConfigLoader.load("=5", new Properties(), Map.of());
         assertEquals("Invalid agent argument '=5': expected key=value, e.g. http.max.connections=50", noKey.errors().get(0));
-        ConfigLoader.Result noValue = ConfigLoader.load("http.max.connections", new Properties(), Map.of());
+        AgentConfig noValue = ConfigLoader.load("http.max.connections", new Properties(), Map.of());
         assertTrue(noValue.errors().get(0).startsWith("Invalid agent argument 'http.max.connections'"), noValue.errors().toString());
-        ConfigLoader.Result unknown = ConfigLoader.load("http.nope=1", new Properties(), Map.of());
+        AgentConfig unknown = ConfigLoader.load("http.nope=1", new Properties(), Map.of());
         assertTrue(unknown.errors().get(0).contains("expected one of http.pool.enabled, "), unknown.errors().toString());
         assertTrue(unknown.errors().get(0).contains("http.max.connections"), unknown.errors().toString());
         assertTrue(ConfigLoader.load(" , ", new Properties(), Map.of()).valid(), "blank pairs are skipped");
@@ -119,19 +119,19 @@ class SettingEdgesTest {
 
     @Test
     void theStartUpLineShowsDerivedValuesNotBlanks() {
-        String described = env("HTTP_MAX_CONNECTIONS", "40").config().describe();
+        String described = env("HTTP_MAX_CONNECTIONS", "40").describe();
         assertTrue(described.contains("HTTP_MAX_CONNECTIONS_PER_ROUTE=40,"), "per route follows the total: " + described);
         assertTrue(described.contains("HTTP_POOL_STATUS_PORT=off"), described);
-        String withPort = env("HTTP_POOL_STATUS_PORT", "0", "HTTP_MAX_CONNECTIONS_PER_ROUTE", "5").config().describe();
+        String withPort = env("HTTP_POOL_STATUS_PORT", "0", "HTTP_MAX_CONNECTIONS_PER_ROUTE", "5").describe();
         assertTrue(withPort.contains("HTTP_POOL_STATUS_PORT=0 (environment)"), withPort);
         assertTrue(withPort.contains("HTTP_MAX_CONNECTIONS_PER_ROUTE=5 (environment)"), withPort);
     }
 
     @Test
     void aLibraryIsOnOnlyWithPoolingOnAndItsOwnSwitchOn() {
-        assertTrue(env().config().libraryEnabled("apache5"));
-        assertFalse(env("HTTP_POOL_APACHE5_ENABLED", "false").config().libraryEnabled("apache5"));
-        assertFalse(env("HTTP_POOL_ENABLED", "false").config().libraryEnabled("apache5"));
-        assertFalse(env().config().libraryEnabled("no-such-library"), "a library without a switch is off");
+        assertTrue(env().libraryEnabled("apache5"));
+        assertFalse(env("HTTP_POOL_APACHE5_ENABLED", "false").libraryEnabled("apache5"));
+        assertFalse(env("HTTP_POOL_ENABLED", "false").libraryEnabled("apache5"));
+        assertFalse(env().libraryEnabled("no-such-library"), "a library without a switch is off");
     }
 }

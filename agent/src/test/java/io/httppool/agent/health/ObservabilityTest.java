@@ -29,9 +29,9 @@ class ObservabilityTest {
     private final FakePool pool = new FakePool("fake/observed");
 
     private static AgentConfig config(String agentArgs) {
-        ConfigLoader.Result loaded = ConfigLoader.load(agentArgs, new Properties(), Map.of());
+        AgentConfig loaded = ConfigLoader.load(agentArgs, new Properties(), Map.of());
         assertTrue(loaded.valid(), loaded.errors().toString());
-        return loaded.config();
+        return loaded;
     }
 
     @AfterEach

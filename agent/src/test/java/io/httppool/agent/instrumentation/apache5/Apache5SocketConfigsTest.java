@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class Apache5SocketConfigsTest {
 
     private static final AgentConfig CONFIG = ConfigLoader.load(null, new Properties(),
-            Map.of("HTTP_CONNECT_TIMEOUT", "4", "HTTP_READ_TIMEOUT", "7")).config();
+            Map.of("HTTP_CONNECT_TIMEOUT", "4", "HTTP_READ_TIMEOUT", "7"));
 
     @Test
     void theAgentsConnectTimeoutReplacesOnlyTheLibraryDefault() {
