@@ -4,7 +4,7 @@ import io.httppool.agent.config.AgentConfig;
 import io.httppool.agent.config.ConfigLoader;
 import io.httppool.agent.health.Observability;
 import io.httppool.agent.instrumentation.HookTransformer;
-import io.httppool.agent.instrumentation.Libraries;
+import io.httppool.agent.instrumentation.KnownLibrary;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.FaultPoint;
 import io.httppool.agent.log.AgentLog;
@@ -57,7 +57,7 @@ final class AgentInstaller implements Runnable {
             return;
         }
 
-        List<Libraries.Known> libraries = Libraries.enabled(config);
+        List<KnownLibrary> libraries = KnownLibrary.enabled(config);
         HookTransformer transformer = new HookTransformer(libraries, instrumentation, new AgentInstaller(config));
         instrumentation.addTransformer(transformer, true);
         long premainMillis = (System.nanoTime() - started) / 1_000_000;

@@ -37,28 +37,28 @@ import java.util.WeakHashMap;
  */
 public final class HookTransformer implements ClassFileTransformer {
 
-    private final Map<String, List<Libraries.Known>> librariesByType = new HashMap<>();
+    private final Map<String, List<KnownLibrary>> librariesByType = new HashMap<>();
     private final Instrumentation instrumentation;
     private final Runnable onFirstPool;
     /** Guarded by this transformer; made when a library's first class loads. */
-    private final Map<Libraries.Known, LibrarySupport> supports = new HashMap<>();
+    private final Map<KnownLibrary, LibrarySupport> supports = new HashMap<>();
     private final Object definerLock = new Object();
     /** Guarded by {@link #definerLock}; set up when a library first needs its helpers defined. */
     private ClassDefiner definer;
     private boolean definerFailed;
 
     /**
-     * Only names are read here (see {@link Libraries.Known}): each library's hooks, and the agent's own set-up for
+     * Only names are read here (see {@link KnownLibrary}): each library's hooks, and the agent's own set-up for
      * any library (helper-class definer, {@code onFirstPool}), wait for the first hooked class to load, since every
      * class loaded in premain is start-up time of every JVM, one that never loads an HTTP client included.
      *
      * @param onFirstPool handed to {@link PoolRegistry#onFirstPool} when the first hooked class loads
      */
-    public HookTransformer(List<Libraries.Known> libraries, Instrumentation instrumentation, Runnable onFirstPool) {
+    public HookTransformer(List<KnownLibrary> libraries, Instrumentation instrumentation, Runnable onFirstPool) {
         this.instrumentation = instrumentation;
         this.onFirstPool = onFirstPool;
         // Plain loops, no lambdas: this runs in premain, where the first lambda costs milliseconds.
-        for (Libraries.Known known : libraries) {
+        for (KnownLibrary known : libraries) {
             for (String type : known.hookedTypes()) {
                 addTo(librariesByType, type, known);
             }
@@ -86,7 +86,7 @@ public final class HookTransformer implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
-        List<Libraries.Known> libraries = librariesByType.get(className);
+        List<KnownLibrary> libraries = librariesByType.get(className);
         if (libraries == null) {
             return null;
         }
@@ -94,7 +94,7 @@ public final class HookTransformer implements ClassFileTransformer {
             FaultPoint.reached("transform");
             byte[] bytes = classfileBuffer;
             boolean changed = false;
-            for (Libraries.Known library : libraries) {
+            for (KnownLibrary library : libraries) {
                 LibrarySupport support = supportOf(library);
                 if (!support.readyIn(loader)) {
                     continue;
@@ -123,7 +123,7 @@ public final class HookTransformer implements ClassFileTransformer {
      * The library's support, made on its first hooked class. The first of all hands {@code onFirstPool} to the
      * registry, outside the transformer's monitor (the registry may run it at once if a pool exists already).
      */
-    private LibrarySupport supportOf(Libraries.Known library) {
+    private LibrarySupport supportOf(KnownLibrary library) {
         LibrarySupport support;
         boolean first;
         synchronized (this) {
@@ -164,14 +164,14 @@ public final class HookTransformer implements ClassFileTransformer {
      * instrumentation, helpers and hooks are made on its first class's load.
      */
     private final class LibrarySupport {
-        private final Libraries.Known known;
+        private final KnownLibrary known;
         private final Map<ClassLoader, Boolean> ready = new WeakHashMap<>();
         private Boolean readyInBootLoader;
         private LibraryInstrumentation library;
         private HelperInjector helpers;
         private Map<String, List<Hook>> hooksByType;
 
-        LibrarySupport(Libraries.Known known) {
+        LibrarySupport(KnownLibrary known) {
             this.known = known;
         }
 

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes the instrumentation (hooks, helpers, version checks) of a library {@link Libraries} knows, when one of its
- * classes first loads. Not a method of {@link Libraries.Known}: verifying a method that returns an instrumentation
+ * Makes the instrumentation (hooks, helpers, version checks) of a {@link KnownLibrary}, when one of its
+ * classes first loads. Not a method of {@link KnownLibrary}: verifying a method that returns an instrumentation
  * loads the {@link LibraryInstrumentation} interface, and with the exception of its default branch, two classes
  * more in the premain of every JVM (~0.3 ms each); this class loads with the first library class instead.
  */
@@ -20,7 +20,7 @@ public final class LibraryInstrumentations {
     }
 
     /** A new instrumentation of {@code known}. */
-    static LibraryInstrumentation create(Libraries.Known known) {
+    static LibraryInstrumentation create(KnownLibrary known) {
         switch (known.id()) {
             case "apache5":
                 return new Apache5Instrumentation();
@@ -40,7 +40,7 @@ public final class LibraryInstrumentations {
     /** An instrumentation of every library (tests). */
     public static List<LibraryInstrumentation> all() {
         List<LibraryInstrumentation> all = new ArrayList<>();
-        for (Libraries.Known known : Libraries.KNOWN) {
+        for (KnownLibrary known : KnownLibrary.ALL) {
             all.add(create(known));
         }
         return all;

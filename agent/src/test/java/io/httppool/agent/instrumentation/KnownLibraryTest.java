@@ -7,12 +7,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** premain watches for the classes {@link Libraries} lists without building the hooks: the lists must be the hooks' types. */
-class LibrariesTest {
+/** premain watches for the classes {@link KnownLibrary} lists without building the hooks: the lists must be the hooks' types. */
+class KnownLibraryTest {
 
     @Test
     void eachLibrarysListedTypesAreExactlyTheTypesItsHooksAreWovenInto() {
-        for (Libraries.Known known : Libraries.KNOWN) {
+        for (KnownLibrary known : KnownLibrary.ALL) {
             LibraryInstrumentation library = LibraryInstrumentations.create(known);
             assertEquals(known.id(), library.id());
             Set<String> hooked = new TreeSet<>();
