@@ -3,8 +3,10 @@ package io.httppool.agent.pool;
 import io.httppool.agent.log.AgentErrors;
 import io.httppool.agent.log.AgentLog;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * A managed pool built on a library's own connection manager (HttpClient 4 and 5): clients hold a
@@ -49,14 +51,35 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         this.factory = factory;
         this.maxIdle = policy.maxIdle();
         this.demandWindowMillis = policy.demandWindowMillis();
-        this.admission = new LeaseAdmission(name, counters(), gate, () -> libraryStats(manager()).pending() > 0, clock);
+        // Anonymous classes, not lambdas, here and below: a pool is made on the application's first call, where
+        // each lambda spins a class at first use (~0.5-1.5 ms on a cold JVM), and a class loads from the jar in ~0.3.
+        this.admission = new LeaseAdmission(name, counters(), gate, new BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return libraryStats(manager()).pending() > 0;
+            }
+        }, clock);
         this.ledger = new LeaseLedger(name, counters(), clock, gate, policy.leakStacks(), reclaimer);
         this.retirement = new ConnectionRetirement(policy.lifetime(), hosts, counters(), clock);
         this.failureBursts = new FailureBursts<>(clock);
         this.fatalRecreations = new RecreationGuard(clock, RecreationGuard.DEFAULT_SPACING_MILLIS);
         this.openConnections = new SampledCount<>(clock, OPEN_COUNT_MAX_AGE_MILLIS);
-        this.generations = new ManagerGenerations<>(factory.get(), manager -> libraryStats(manager).leased(), this::isClosed,
-                this::closeByAgent);
+        this.generations = new ManagerGenerations<>(factory.get(), new ManagerGenerations.Managers<M>() {
+            @Override
+            public int leased(M manager) {
+                return libraryStats(manager).leased();
+            }
+
+            @Override
+            public boolean isClosed(M manager) {
+                return ConnectionManagerPool.this.isClosed(manager);
+            }
+
+            @Override
+            public void closeByAgent(M manager) {
+                ConnectionManagerPool.this.closeByAgent(manager);
+            }
+        });
     }
 
     // ---- what the library says ---------------------------------------------------------------------------
@@ -155,13 +178,17 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         if (!admission.gated()) {
             return true;
         }
-        return admission.keepOnRelease(openConnections.get(manager, this::openConnectionsOf));
+        return admission.keepOnRelease(openConnections.get(manager, openConnectionsOf));
     }
 
-    private int openConnectionsOf(M manager) {
-        PoolStats stats = libraryStats(manager);
-        return stats.leased() + stats.available();
-    }
+    /** Connections a manager has open, leased or idle (made once: a method reference would be one per release). */
+    private final ToIntFunction<M> openConnectionsOf = new ToIntFunction<M>() {
+        @Override
+        public int applyAsInt(M manager) {
+            PoolStats stats = libraryStats(manager);
+            return stats.leased() + stats.available();
+        }
+    };
 
     /**
      * The application closed a client that owned its connection manager: its connections still leased are

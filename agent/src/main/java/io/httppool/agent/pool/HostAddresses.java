@@ -35,7 +35,15 @@ public final class HostAddresses {
     /** "Read the JVM's cache time when first needed": see {@link #settingsKnown()}. */
     private static final long FROM_JVM = Long.MIN_VALUE;
 
-    private static final HostAddresses JVM = new HostAddresses(InetAddress::getAllByName, Clock.SYSTEM, FROM_JVM, 1_000);
+    /** The JVM's resolver. A class, not {@code InetAddress::getAllByName}: made on the first call, where a method reference spins one. */
+    private static final Resolver JVM_RESOLVER = new Resolver() {
+        @Override
+        public InetAddress[] resolve(String host) throws Exception {
+            return InetAddress.getAllByName(host);
+        }
+    };
+
+    private static final HostAddresses JVM = new HostAddresses(JVM_RESOLVER, Clock.SYSTEM, FROM_JVM, 1_000);
 
     private final Resolver resolver;
     private final Clock clock;

@@ -28,7 +28,14 @@ public final class LeaseAdmission {
         this.counters = counters;
         this.gate = gate;
         this.clock = clock;
-        this.underPressure = () -> gate != null ? gate.leased() >= gate.max() : libraryPressure.getAsBoolean();
+        // An anonymous class, not a lambda: this runs when the application's first call makes a pool, where a
+        // lambda spins a class at first use (~0.5-1.5 ms on a cold JVM).
+        this.underPressure = new BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return gate != null ? gate.leased() >= gate.max() : libraryPressure.getAsBoolean();
+            }
+        };
     }
 
     /** Whether the agent's gate applies the limits. */

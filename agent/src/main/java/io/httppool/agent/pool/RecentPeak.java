@@ -37,7 +37,7 @@ public final class RecentPeak {
     /** A lease was taken; {@code leasedNow} leases are held with it. */
     public void observe(int leasedNow) {
         if (leasedNow > current.get()) {
-            current.accumulateAndGet(leasedNow, Math::max);
+            LeaseGate.raise(current, leasedNow);
         }
     }
 
