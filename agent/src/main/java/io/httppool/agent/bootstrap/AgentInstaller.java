@@ -61,7 +61,7 @@ final class AgentInstaller implements Runnable {
         HookTransformer transformer = new HookTransformer(libraries, instrumentation, new AgentInstaller(config));
         instrumentation.addTransformer(transformer, true);
         long premainMillis = (System.nanoTime() - started) / 1_000_000;
-        AgentLog.startLine("http-pool-agent " + VERSION + " pooling ON (premain " + premainMillis + " ms); " + config.describe());
+        AgentLog.info("http-pool-agent " + VERSION + " pooling ON (premain " + premainMillis + " ms); " + config.describe());
         if (attachedLate) {
             retransformLoaded(instrumentation, transformer);
         }

@@ -103,7 +103,9 @@ public final class HookTransformer implements ClassFileTransformer {
                 if (woven != null) {
                     bytes = woven;
                     changed = true;
-                    AgentLog.log().debug("instrumented {} in {}", className, loader);
+                    if (AgentLog.debugEnabled()) {
+                        AgentLog.log().debug("instrumented {} in {}", className, loader);
+                    }
                 }
             }
             return changed ? bytes : null;
@@ -247,8 +249,10 @@ public final class HookTransformer implements ClassFileTransformer {
                 Map<String, byte[]> helperBytes = unsupported == null ? helpers.bytesFor(loader, build != null) : Map.of();
                 if (unsupported == null) {
                     if (build != null) {
-                        AgentLog.log().debug("{} in {} is build {}, checked when the agent was built: no reference check",
-                                name, where, build);
+                        if (AgentLog.debugEnabled()) {
+                            AgentLog.log().debug("{} in {} is build {}, checked when the agent was built: no reference check",
+                                    name, where, build);
+                        }
                     } else {
                         String missing = ReferenceCheck.missing(loader, library.hooks(), helperBytes, library.packages());
                         if (missing != null) {
@@ -272,7 +276,7 @@ public final class HookTransformer implements ClassFileTransformer {
                     }
                     helpers.injectInto(loader, helperBytes, classDefiner);
                 }
-                AgentLog.log().info("Pooling {} {} in {}", name, library.versionIn(loader), where);
+                AgentLog.info("Pooling " + name + " " + library.versionIn(loader) + " in " + where);
                 return true;
             } catch (Throwable error) {
                 AgentErrors.record("preparing " + name + " in " + where, error);

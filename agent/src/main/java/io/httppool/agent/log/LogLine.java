@@ -2,7 +2,7 @@ package io.httppool.agent.log;
 
 /**
  * The text of one log line, {@code 2026-11-23T23:24:11.196Z INFO [http-pool-agent] - message}: shared by the
- * SLF4J logger and by {@link AgentLog#startLine}, which writes premain's line without loading the SLF4J API.
+ * SLF4J logger and by {@link AgentLog#info(String)}, which writes premain's line without loading the SLF4J API.
  * The timestamp is formatted here too, not in a class of its own: the first line is printed in premain, where
  * each class loaded costs the application's start ~0.3 ms.
  */

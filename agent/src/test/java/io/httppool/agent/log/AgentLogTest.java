@@ -21,10 +21,10 @@ class AgentLogTest {
     }
 
     @Test
-    void theStartLineLooksLikeTheLoggersLinesAndKeepsTheirOrder() {
+    void aLineWrittenWithoutTheApiLooksLikeTheLoggersLinesAndKeepsTheirOrder() {
         AgentLog.configure("info", stream());
         AgentLog.log().info("first {}", 1);
-        AgentLog.startLine("second 2");
+        AgentLog.info("second 2");
         AgentLog.log().info("third");
         String[] lines = text().split(System.lineSeparator());
         assertEquals(3, lines.length, text());
@@ -35,19 +35,27 @@ class AgentLogTest {
     }
 
     @Test
-    void theStartLineObeysTheLevelAsInfoDoes() {
+    void aLineWrittenWithoutTheApiObeysTheLevelAsTheLoggersInfoDoes() {
         for (String level : new String[] {"off", "error", "warn", "WARN "}) {
             AgentLog.configure(level, stream());
-            AgentLog.startLine("hidden");
+            AgentLog.info("hidden");
             AgentLog.log().info("hidden too");
             assertEquals("", text(), level);
         }
         for (String level : new String[] {"info", "debug", "trace", "Info"}) {
             bytes.reset();
             AgentLog.configure(level, stream());
-            AgentLog.startLine("shown");
+            AgentLog.info("shown");
             AgentLog.log().info("shown too");
             assertEquals(2, text().split(System.lineSeparator()).length, level + ": " + text());
+        }
+    }
+
+    @Test
+    void debugIsEnabledExactlyWhenTheLoggerSaysSo() {
+        for (String level : new String[] {"off", "error", "warn", "info", "debug", "trace", " DEBUG ", "Trace", "verbose"}) {
+            AgentLog.configure(level, stream());
+            assertEquals(AgentLog.log().isDebugEnabled(), AgentLog.debugEnabled(), level);
         }
     }
 

@@ -129,10 +129,10 @@ public final class Apache4Pools {
         Apache4ManagedPool pool = new Apache4ManagedPool(name, LIBRARY, kind, () -> buildManager(factory), policy,
                 setup.timeToLiveSet(), hostAddressesFor(setup), Clock.SYSTEM);
         CURRENT.put(pool.manager(), pool);
-        AgentLog.log().info("Created managed pool {} for {} ({} setup): max {} connections, {} per route{}", name, LIBRARY, kind,
-                policy.maxTotal(), policy.maxPerRoute(), policy.gated()
+        AgentLog.info("Created managed pool " + name + " for " + LIBRARY + " (" + kind + " setup): max " + policy.maxTotal()
+                + " connections, " + policy.maxPerRoute() + " per route" + (policy.gated()
                         ? ", " + policy.onExhausted().name().toLowerCase(java.util.Locale.ROOT) + " when all are in use"
-                        : " (the application's own limits)");
+                        : " (the application's own limits)"));
         return pool;
     }
 

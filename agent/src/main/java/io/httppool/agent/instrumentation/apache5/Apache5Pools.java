@@ -120,10 +120,10 @@ public final class Apache5Pools {
                 factory.settings(), hostAddressesFor(builder), Clock.SYSTEM);
         BY_MANAGER.put(pool.manager(), pool);
         Apache5PoolSettings settings = factory.settings();
-        AgentLog.log().info("Created managed pool {} for {} ({} setup): max {} connections, {} per route{}", name, LIBRARY, kind,
-                settings.maxTotal(), settings.maxPerRoute(), settings.gated()
+        AgentLog.info("Created managed pool " + name + " for " + LIBRARY + " (" + kind + " setup): max " + settings.maxTotal()
+                + " connections, " + settings.maxPerRoute() + " per route" + (settings.gated()
                         ? ", " + settings.onExhausted().name().toLowerCase(java.util.Locale.ROOT) + " when all are in use"
-                        : " (the application's own limits)");
+                        : " (the application's own limits)"));
         return pool;
     }
 

@@ -39,10 +39,10 @@ final class Apache5AsyncMinimalClients {
             Apache5AsyncMinimalPool created = new Apache5AsyncMinimalPool(name, Apache5AsyncPools.LIBRARY, kind, protocol, config,
                     Clock.SYSTEM);
             add(created);
-            AgentLog.log().info("Created managed pool {} for {}: one {} client, its I/O reactor threads and its connections"
-                    + " shared by every HttpAsyncClients.{}() of this class loader; their close() leaves it running", name,
-                    Apache5AsyncPools.LIBRARY, http ? "MinimalHttpAsyncClient" : "MinimalH2AsyncClient",
-                    http ? "createMinimal" : "createHttp2Minimal");
+            AgentLog.info("Created managed pool " + name + " for " + Apache5AsyncPools.LIBRARY + ": one "
+                    + (http ? "MinimalHttpAsyncClient" : "MinimalH2AsyncClient") + " client, its I/O reactor threads and its"
+                    + " connections shared by every HttpAsyncClients." + (http ? "createMinimal" : "createHttp2Minimal")
+                    + "() of this class loader; their close() leaves it running");
             return created;
         });
         return pool != null ? pool.client() : null;

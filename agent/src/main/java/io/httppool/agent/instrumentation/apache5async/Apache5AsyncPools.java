@@ -60,12 +60,12 @@ final class Apache5AsyncPools {
         Apache5AsyncManagedPool pool = new Apache5AsyncManagedPool(name, LIBRARY, kind, setup, config, hostAddressesFor(setup),
                 Clock.SYSTEM);
         int[] limits = Apache5AsyncManagers.limits(setup.manager(), config);
-        AgentLog.log().info("Created managed pool {} for {} ({} setup): one {} client, its I/O reactor threads and {}"
-                        + " shared by every client of this setup", name, LIBRARY, kind,
-                setup.protocol() == Apache5AsyncSetup.Protocol.H2 ? "HTTP/2" : "async",
-                setup.protocol() == Apache5AsyncSetup.Protocol.H2 ? "its connections"
+        AgentLog.info("Created managed pool " + name + " for " + LIBRARY + " (" + kind + " setup): one "
+                + (setup.protocol() == Apache5AsyncSetup.Protocol.H2 ? "HTTP/2" : "async") + " client, its I/O reactor threads and "
+                + (setup.protocol() == Apache5AsyncSetup.Protocol.H2 ? "its connections"
                         : limits[0] >= Apache5AsyncManagers.UNBOUNDED ? "its connections (" + config.maxKeepAliveConnections()
-                        + " kept idle at most)" : "up to " + limits[0] + " connections, " + limits[1] + " per route");
+                        + " kept idle at most)" : "up to " + limits[0] + " connections, " + limits[1] + " per route")
+                + " shared by every client of this setup");
         return pool;
     }
 

@@ -43,8 +43,8 @@ final class JdkHttpPools {
         AgentConfig config = AgentConfig.current();
         JdkManagedPool pool = new JdkManagedPool(name, LIBRARY, kind, setup,
                 new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), HostAddresses.jvm(), Clock.SYSTEM);
-        AgentLog.log().info("Created managed pool {} for {} ({} setup): one client, its connections and selector thread"
-                + " shared by every client of this setup", name, LIBRARY, kind);
+        AgentLog.info("Created managed pool " + name + " for " + LIBRARY + " (" + kind + " setup): one client, its connections"
+                + " and selector thread shared by every client of this setup");
         return pool;
     }
 

@@ -47,10 +47,11 @@ final class OkHttpPools {
             OkHttpManagedPool pool = new OkHttpManagedPool(name, LIBRARY, config.maxConnections(),
                     config.maxKeepAliveConnections(), demandWindow, config.keepAliveExpiry().toMillis(),
                     new ConnectionLifetime(config.maxConnectionLifetime().toMillis()), HostAddresses.jvm(), Clock.SYSTEM);
-            AgentLog.log().info("Created managed pool {} for {}: one ConnectionPool (up to {} idle connections, {} once"
-                    + " unused for {} s; keep-alive {} s) and one dispatcher executor shared by every client that did not"
-                    + " set its own", name, LIBRARY, Math.max(config.maxConnections(), config.maxKeepAliveConnections()),
-                    config.maxKeepAliveConnections(), demandWindow / 1000.0, config.keepAliveExpiry().toMillis() / 1000.0);
+            AgentLog.info("Created managed pool " + name + " for " + LIBRARY + ": one ConnectionPool (up to "
+                    + Math.max(config.maxConnections(), config.maxKeepAliveConnections()) + " idle connections, "
+                    + config.maxKeepAliveConnections() + " once unused for " + demandWindow / 1000.0 + " s; keep-alive "
+                    + config.keepAliveExpiry().toMillis() / 1000.0 + " s) and one dispatcher executor shared by every client"
+                    + " that did not set its own");
             return pool;
         });
     }
