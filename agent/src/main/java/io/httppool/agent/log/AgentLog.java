@@ -61,7 +61,7 @@ public final class AgentLog {
     /**
      * Writes an INFO line as {@link #log()} would, without the SLF4J API: for the lines every JVM's start and an
      * application's first call print (premain's "pooling ON", "Pooling ...", "Created managed pool ..."), so that
-     * the ~10 classes of the API and its formatter load only when something else is logged (~0.3 ms each that
+     * the 8 classes of the API and its formatter load only when something else is logged (~0.3 ms each that
      * early). Same stream, one {@code println} per line: order with the logger's lines holds.
      */
     public static void info(String message) {

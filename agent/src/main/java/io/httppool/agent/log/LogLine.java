@@ -2,7 +2,8 @@ package io.httppool.agent.log;
 
 /**
  * The text of one log line, {@code 2026-11-23T23:24:11.196Z INFO [http-pool-agent] - message}: shared by the
- * SLF4J logger and by {@link AgentLog#info(String)}, which writes premain's line without loading the SLF4J API.
+ * SLF4J logger and by {@link AgentLog#info(String)}, which writes the lines of start-up and of the first call
+ * without loading the SLF4J API.
  * The timestamp is formatted here too, not in a class of its own: the first line is printed in premain, where
  * each class loaded costs the application's start ~0.3 ms.
  */

@@ -52,7 +52,7 @@ public abstract class ConnectionManagerPool<M, E> extends BasicManagedPool {
         this.maxIdle = policy.maxIdle();
         this.demandWindowMillis = policy.demandWindowMillis();
         // Anonymous classes, not lambdas, here and below: a pool is made on the application's first call, where
-        // each lambda spins a class at first use (~0.5-1.5 ms on a cold JVM), and a class loads from the jar in ~0.3.
+        // each lambda spins a class at first use (~0.5-1.5 ms on a cold JVM), and a class loads from the jar in ~0.3 ms.
         this.admission = new LeaseAdmission(name, counters(), gate, new BooleanSupplier() {
             @Override
             public boolean getAsBoolean() {

@@ -103,7 +103,7 @@ public final class LeaseGate {
             // Fast path, no lock: nobody queues, so nobody is overtaken.
             for (int now = leased.get(); now < maxTotal; now = leased.get()) {
                 if (leased.compareAndSet(now, now + 1)) {
-                    raise(peak, now + 1);
+                    RecentPeak.raise(peak, now + 1);
                     return new Permit(route, false);
                 }
             }
@@ -279,21 +279,9 @@ public final class LeaseGate {
     /** Under the lock. */
     private void take(Object route) {
         int now = leased.incrementAndGet();
-        raise(peak, now);
+        RecentPeak.raise(peak, now);
         if (perRouteLimited) {
             byRoute.merge(route, 1, Integer::sum);
-        }
-    }
-
-    /**
-     * Raises {@code peak} to {@code value} if that is higher. A loop, not {@code accumulateAndGet(value, Math::max)}:
-     * this runs on the application's first request, where a method reference spins a class (~0.5-1.5 ms).
-     */
-    static void raise(AtomicInteger peak, int value) {
-        for (int seen = peak.get(); value > seen; seen = peak.get()) {
-            if (peak.compareAndSet(seen, value)) {
-                return;
-            }
         }
     }
 

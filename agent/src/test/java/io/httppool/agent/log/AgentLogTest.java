@@ -53,7 +53,7 @@ class AgentLogTest {
 
     @Test
     void debugIsEnabledExactlyWhenTheLoggerSaysSo() {
-        for (String level : new String[] {"off", "error", "warn", "info", "debug", "trace", " DEBUG ", "Trace", "verbose"}) {
+        for (String level : new String[] {null, "off", "error", "warn", "info", "debug", "trace", " DEBUG ", "Trace", "verbose"}) {
             AgentLog.configure(level, stream());
             assertEquals(AgentLog.log().isDebugEnabled(), AgentLog.debugEnabled(), level);
         }
