@@ -22,7 +22,8 @@ import java.util.WeakHashMap;
  * <ol>
  *   <li>once per library and class loader: the library must be switched on, its version must have every
  *       member the hooks and helpers use ({@link ReferenceCheck}), the loader must see the agent's own
- *       classes, and the helper classes are defined in it; a loader where any of this fails keeps the
+ *       classes, and the helper classes are defined in it (the agent's own loader finds them in the agent jar
+ *       by itself); a loader where any of this fails keeps the
  *       library untouched, and one log line says why;</li>
  *   <li>the class's hooked methods get their calls ({@link HookWeaver}).</li>
  * </ol>
@@ -246,7 +247,10 @@ public final class HookTransformer implements ClassFileTransformer {
                 FaultPoint.reached("libraryPrepare");
                 String unsupported = library.unsupportedReason(loader);
                 String build = unsupported == null ? KnownBuilds.recognised(library.id(), loader) : null;
-                Map<String, byte[]> helperBytes = unsupported == null ? helpers.bytesFor(loader, build != null) : Map.of();
+                boolean helpersLoadThemselves = sharesTheAgentsLoader(loader);
+                // Read only to be checked or defined: a known build in the agent's own loader needs neither.
+                Map<String, byte[]> helperBytes = unsupported == null && (build == null || !helpersLoadThemselves)
+                        ? helpers.bytesFor(loader, build != null) : Map.of();
                 if (unsupported == null) {
                     if (build != null) {
                         if (AgentLog.debugEnabled()) {
@@ -267,7 +271,7 @@ public final class HookTransformer implements ClassFileTransformer {
                     AgentLog.log().warn("{} in {} is left alone (no pooling): {}", name, where, unsupported);
                     return false;
                 }
-                if (!library.helperClassNames().isEmpty()) {
+                if (!library.helperClassNames().isEmpty() && !helpersLoadThemselves) {
                     ClassDefiner classDefiner = definer();
                     if (classDefiner == null) {
                         AgentLog.log().warn("{} in {} is left alone (no pooling): this JVM does not let the agent"
@@ -282,6 +286,17 @@ public final class HookTransformer implements ClassFileTransformer {
                 AgentErrors.record("preparing " + name + " in " + where, error);
                 return false;
             }
+        }
+
+        /**
+         * Whether {@code loader} is the one that loaded the agent (the application class loader, which the JVM
+         * gives the agent jar to), so that it finds the helper classes in the agent jar by itself, as it found
+         * this class: defining them there would put the same bytes in the same loader, and costs the definer's
+         * set-up and the definition of every helper on the first request (~15 ms of a one-call JVM). A library
+         * in any other loader (a fat jar's, a web application's) gets them defined.
+         */
+        private static boolean sharesTheAgentsLoader(ClassLoader loader) {
+            return loader != null && loader == HookTransformer.class.getClassLoader();
         }
 
         /**

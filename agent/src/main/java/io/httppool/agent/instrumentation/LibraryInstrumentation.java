@@ -19,8 +19,9 @@ public interface LibraryInstrumentation {
     List<String> packages();
 
     /**
-     * Helper classes (binary names) defined in every class loader whose copy of the library is woven, in
-     * an order where a helper's supertypes come first. Empty when the hooks reach the agent another way.
+     * Helper classes (binary names) defined in every class loader whose copy of the library is woven (but the
+     * agent's own, which loads them from the agent jar as it loaded the agent), in an order where a helper's
+     * supertypes come first. Empty when the hooks reach the agent another way.
      */
     List<String> helperClassNames();
 
