@@ -73,15 +73,19 @@ public final class AgentLog {
 
     /** Whether DEBUG lines are written: callers test this before {@code log().debug(...)}, which loads the API. */
     public static boolean debugEnabled() {
-        String level = sink.level;
-        String name = level == null ? "info" : level.trim().toLowerCase(Locale.ROOT);
+        String name = levelName(sink.level);
         return name.equals("debug") || name.equals("trace");
     }
 
     /** Whether {@link #parse} of {@code level} lets INFO through, without loading SLF4J's {@code Level}. */
     static boolean infoEnabled(String level) {
-        String name = level == null ? "info" : level.trim().toLowerCase(Locale.ROOT);
+        String name = levelName(level);
         return !name.equals("off") && !name.equals("error") && !name.equals("warn");
+    }
+
+    /** The level's name as the two checks above compare it: lower case, trimmed, "info" when unset. */
+    private static String levelName(String level) {
+        return level == null ? "info" : level.trim().toLowerCase(Locale.ROOT);
     }
 
     /** Logs at WARN the first time {@code key} is seen; later calls with the same key are silent. */
