@@ -36,7 +36,9 @@ final class AgentInstaller implements Runnable {
     /** Starts health checks and reporting; run when the first pool registers. */
     @Override
     public void run() {
-        startObservability(config);
+        if (config.statusPort() < 0) { // with a status server, premain started everything
+            startObservability(config, true);
+        }
     }
 
     /** {@code premain} ({@code attachedLate} false) or {@code agentmain}, through {@link AgentEntryPoint}. */
@@ -66,16 +68,17 @@ final class AgentInstaller implements Runnable {
             retransformLoaded(instrumentation, transformer);
         }
         if (config.statusPort() >= 0) {
-            startObservability(config);
+            startObservability(config, false);
         }
     }
 
     /**
      * Health checks, JMX and the status server start on a thread of their own: binding a port and loading
      * the JDK's HTTP server must not delay the application thread that created the first pool, and that
-     * thread never waits for this one.
+     * thread never waits for this one. For the first pool, the set-up waits on that thread until its first run
+     * is due ({@link Observability#startForFirstPool}); for the status server in premain it starts at once.
      */
-    private static void startObservability(AgentConfig config) {
+    private static void startObservability(AgentConfig config, boolean forFirstPool) {
         // A class, not a lambda: this runs when the application's first call makes a pool, where a lambda spins a
         // class at first use (~0.5-1.5 ms on a cold JVM).
         AgentThreads.newDaemon(new Runnable() {
@@ -83,7 +86,11 @@ final class AgentInstaller implements Runnable {
             public void run() {
                 try {
                     FaultPoint.reached("observabilityStart");
-                    Observability.start(config);
+                    if (forFirstPool) {
+                        Observability.startForFirstPool(config);
+                    } else {
+                        Observability.start(config);
+                    }
                 } catch (Throwable error) {
                     AgentErrors.record("starting health checks and reporting", error);
                 }

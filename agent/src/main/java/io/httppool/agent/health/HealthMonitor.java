@@ -71,27 +71,50 @@ public final class HealthMonitor {
 
     /** Starts the health thread; the first full check runs one interval from now. Does nothing when running. */
     public void start() {
+        start(0);
+    }
+
+    /**
+     * Starts the health thread as if it had been started {@code waitedMillis} ago: every run's first time is that
+     * much sooner (never in the past). Does nothing when running.
+     */
+    public void start(long waitedMillis) {
         synchronized (lifecycle) {
             if (executor == null) {
-                executor = newScheduler();
+                executor = newScheduler(waitedMillis);
                 AgentLog.log().debug("Health monitor started: every {}", Durations.describe(settings.interval()));
             }
         }
     }
 
-    private ScheduledExecutorService newScheduler() {
+    private ScheduledExecutorService newScheduler(long waitedMillis) {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, AgentThreads.daemonFactory(THREAD_NAME, false));
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         long intervalMillis = Math.max(1, settings.interval().toMillis());
-        scheduler.scheduleWithFixedDelay(this::runGuarded, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::runGuarded, firstIn(intervalMillis, waitedMillis), intervalMillis, TimeUnit.MILLISECONDS);
         long housekeepingMillis = HOUSEKEEPING.toMillis();
-        scheduler.scheduleWithFixedDelay(this::housekeepGuarded, housekeepingMillis, housekeepingMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::housekeepGuarded, firstIn(housekeepingMillis, waitedMillis), housekeepingMillis,
+                TimeUnit.MILLISECONDS);
         if (settings.interval().compareTo(NEW_POOL_SWEEP) > 0) {
             long sweepMillis = NEW_POOL_SWEEP.toMillis();
-            scheduler.scheduleWithFixedDelay(this::sweepGuarded, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(this::sweepGuarded, firstIn(sweepMillis, waitedMillis), sweepMillis, TimeUnit.MILLISECONDS);
         }
         return scheduler;
+    }
+
+    /** When a task repeated every {@code periodMillis} first runs, in a monitor whose set-up waited {@code waitedMillis}. */
+    static long firstIn(long periodMillis, long waitedMillis) {
+        return Math.max(0, periodMillis - waitedMillis);
+    }
+
+    /**
+     * How long after the start the first run of any kind comes (a check, the housekeeping or the sweep of new
+     * pools): the health thread can be set up that much later, then {@link #start(long) started} as if it had
+     * not waited, and every run keeps its time.
+     */
+    public static long firstRunMillis(Duration interval) {
+        return Math.max(0, Math.min(interval.toMillis(), Math.min(HOUSEKEEPING.toMillis(), NEW_POOL_SWEEP.toMillis())));
     }
 
     /** Stops the health thread, interrupting a check in progress; waits briefly for it to end. */

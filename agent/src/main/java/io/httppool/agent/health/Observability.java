@@ -28,6 +28,8 @@ public final class Observability {
     private static final PoolHealthRegistry HEALTH = new PoolHealthRegistry();
 
     private static boolean started;
+    /** Set once the JVM runs the shutdown hook: nothing starts after that. */
+    private static boolean shuttingDown;
     private static HealthMonitor monitor;
     private static PoolMBeans mbeans;
     private static StatusServer statusServer;
@@ -37,8 +39,34 @@ public final class Observability {
     }
 
     /** Starts everything once; later calls do nothing. Never throws. */
-    public static synchronized void start(AgentConfig config) {
-        if (started) {
+    public static void start(AgentConfig config) {
+        start(config, 0);
+    }
+
+    /**
+     * For the application's first pool (the status server, when asked for, started everything in premain):
+     * installs the shutdown hook at once, so a request in flight at exit finishes however soon the JVM exits,
+     * and sets up the health thread and JMX only when the health thread's first run is due
+     * ({@link HealthMonitor#firstRunMillis}: a second at most), started as if it had not waited, so every run
+     * keeps its time. That set-up (~40 classes and a scheduler thread) then does not compete for the processor
+     * with the application's first request, and a JVM that exits within the second (a CLI tool, a batch
+     * job) never pays it: ~15 ms of a one-call JVM on 2 cores. Runs on an agent thread, which it keeps for
+     * that wait. Never throws.
+     */
+    public static void startForFirstPool(AgentConfig config) {
+        installShutdownHook();
+        long waitMillis = HealthMonitor.firstRunMillis(config.healthInterval());
+        try {
+            Thread.sleep(waitMillis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        start(config, waitMillis);
+    }
+
+    private static synchronized void start(AgentConfig config, long waitedMillis) {
+        if (started || shuttingDown) {
             return;
         }
         started = true;
@@ -57,7 +85,7 @@ public final class Observability {
         }
         try {
             monitor = new HealthMonitor(HealthSettings.from(config), PoolRegistry::all, HEALTH, HealthRules.standard(), listeners);
-            monitor.start();
+            monitor.start(waitedMillis);
         } catch (Throwable error) {
             AgentLog.log().error("Health monitoring NOT started; pooling works, but pools are not checked or recovered", error);
         }
@@ -67,6 +95,14 @@ public final class Observability {
             }
         } catch (Throwable error) {
             AgentLog.log().error("Status server NOT started", error);
+        }
+        installShutdownHook();
+    }
+
+    /** Registers the hook that closes every pool gracefully at exit, once. Never throws. */
+    private static synchronized void installShutdownHook() {
+        if (shutdownHook != null || shuttingDown) {
+            return;
         }
         try {
             // A registered hook is a Thread object kept by the JVM until exit: made clean like the running ones.
@@ -93,6 +129,9 @@ public final class Observability {
      * real time, so one deadline for all keeps exit within {@link #SHUTDOWN_GRACE} however many pools exist.
      */
     static void shutDown() {
+        synchronized (Observability.class) {
+            shuttingDown = true;
+        }
         stopReporting();
         long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
         for (ManagedPool pool : PoolRegistry.all()) {
@@ -133,6 +172,7 @@ public final class Observability {
             shutdownHook = null;
         }
         started = false;
+        shuttingDown = false;
     }
 
     private static String safeName(ManagedPool pool) {

@@ -255,6 +255,21 @@ class HealthMonitorTest {
         assertTrue(tookMillis <= 1_500, "checked after " + tookMillis + " ms");
     }
 
+    @Test
+    void aMonitorStartedAfterAWaitRunsEachTaskThatMuchSoonerButNeverInThePast() {
+        assertEquals(60_000, HealthMonitor.firstIn(60_000, 0));
+        assertEquals(59_000, HealthMonitor.firstIn(60_000, 1_000), "the first check keeps its time");
+        assertEquals(0, HealthMonitor.firstIn(1_000, 1_000), "housekeeping and the sweep are due at once");
+        assertEquals(0, HealthMonitor.firstIn(250, 1_000));
+    }
+
+    @Test
+    void theSetUpMayWaitUntilTheFirstRunOfAnyKindIsDue() {
+        assertEquals(1_000, HealthMonitor.firstRunMillis(Duration.ofSeconds(60)), "the sweep and housekeeping come first");
+        assertEquals(250, HealthMonitor.firstRunMillis(Duration.ofMillis(250)), "a check comes first");
+        assertEquals(0, HealthMonitor.firstRunMillis(Duration.ZERO));
+    }
+
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         awaitTrue(condition, Duration.ofSeconds(10));
     }
