@@ -291,9 +291,10 @@ public final class HookTransformer implements ClassFileTransformer {
         /**
          * Whether {@code loader} is the one that loaded the agent (the application class loader, which the JVM
          * gives the agent jar to), so that it finds the helper classes in the agent jar by itself, as it found
-         * this class: defining them there would put the same bytes in the same loader, and costs the definer's
-         * set-up and the definition of every helper on the first request (~15 ms of a one-call JVM). A library
-         * in any other loader (a fat jar's, a web application's) gets them defined.
+         * this class: defining them there would put the same bytes in the same loader, and costs reading them,
+         * the definer's set-up and the definition of every helper on the first request (17-20 ms timed inside,
+         * of which a one-call JVM's whole run saves ~5 ms: the application loads the JDK classes involved later
+         * anyway). A library in any other loader (a fat jar's, a web application's) gets them defined.
          */
         private static boolean sharesTheAgentsLoader(ClassLoader loader) {
             return loader != null && loader == HookTransformer.class.getClassLoader();
