@@ -33,7 +33,7 @@ final class AgentInstaller implements Runnable {
         this.config = config;
     }
 
-    /** Starts health checks and reporting; run when the first pool registers. */
+    /** Starts health checks and reporting when the first pool registers, unless premain did (a status server). */
     @Override
     public void run() {
         if (config.statusPort() < 0) { // with a status server, premain started everything

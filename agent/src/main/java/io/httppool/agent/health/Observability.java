@@ -144,7 +144,10 @@ public final class Observability {
         }
     }
 
-    /** Stops monitor, status server and JMX registrations, leaving pools open; {@link #start} may run again. */
+    /**
+     * Stops monitor, status server and JMX registrations, leaving pools open; {@link #start} may run again, but
+     * not once {@link #shutDown} ran.
+     */
     static synchronized void stopReporting() {
         if (monitor != null) {
             monitor.stop();

@@ -264,6 +264,17 @@ class HealthMonitorTest {
     }
 
     @Test
+    void aMonitorStartedAfterItsFirstCheckWasDueChecksAtOnce() throws InterruptedException {
+        // No pools: only a full check tells the listeners (a sweep finds nothing new), and with SETTINGS the first
+        // full check is due 60 s after the start, which the set-up is said to have waited already.
+        monitor(SETTINGS);
+        monitor.start(SETTINGS.interval().toMillis());
+
+        awaitTrue(() -> !heard.isEmpty());
+        assertTrue(heard.get(0).pools().isEmpty());
+    }
+
+    @Test
     void theSetUpMayWaitUntilTheFirstRunOfAnyKindIsDue() {
         assertEquals(1_000, HealthMonitor.firstRunMillis(Duration.ofSeconds(60)), "the sweep and housekeeping come first");
         assertEquals(250, HealthMonitor.firstRunMillis(Duration.ofMillis(250)), "a check comes first");

@@ -59,6 +59,16 @@ class ObservabilityTest {
     }
 
     @Test
+    void nothingStartsOnceTheShutdownHookRan() {
+        Observability.shutDown();
+
+        // A first pool's start that woke after the JVM began to exit: with a status port it would start a server.
+        Observability.startForFirstPool(config("http.pool.status.port=0,http.pool.health.interval=0.05"));
+
+        assertNull(Observability.statusServer(), "nothing started after the shutdown hook");
+    }
+
+    @Test
     void withoutAStatusPortThereIsNoServer() {
         Observability.start(config("http.pool.health.interval=60"));
         assertNull(Observability.statusServer());
