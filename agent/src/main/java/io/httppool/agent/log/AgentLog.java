@@ -83,7 +83,7 @@ public final class AgentLog {
         return !name.equals("off") && !name.equals("error") && !name.equals("warn");
     }
 
-    /** The level's name as the two checks above compare it: lower case, trimmed, "info" when unset. */
+    /** The level's name as the checks here compare it: lower case, trimmed, "info" when unset. */
     private static String levelName(String level) {
         return level == null ? "info" : level.trim().toLowerCase(Locale.ROOT);
     }
@@ -108,7 +108,7 @@ public final class AgentLog {
 
     /** The threshold for a level name; null (nothing logged) for {@code off}. */
     private static Level parse(String level) {
-        String name = level == null ? "info" : level.trim().toUpperCase(Locale.ROOT);
+        String name = levelName(level).toUpperCase(Locale.ROOT);
         if ("OFF".equals(name)) {
             return null;
         }
